@@ -1,0 +1,200 @@
+"""The `sqlsage` command line: everything the GUI does, scriptable and testable without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from engine.execute.connect import ConnectionProblem
+from engine.index.store import IndexMissing
+from engine.llm.gguf_check import ModelFileProblem
+from engine.llm.registry import UnknownModel
+from engine.workspace import Workspace
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+DEMO_DB = ASSETS / "chinook.sqlite"
+DEMO_QUESTION = "How many albums are there?"
+
+USER_ERRORS = (ConnectionProblem, IndexMissing, ModelFileProblem, UnknownModel, FileNotFoundError, ValueError)
+
+
+def _progress(label: str):
+    """A one-line text progress bar on stderr."""
+
+    def update(done: int, total: int, *_: object) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return update
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workspace", type=Path, default=None, help="state directory (default: the user data dir)")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from engine.llm.loader import load_model
+    from engine.llm.registry import ModelRegistry
+    from engine.pipeline import AskOptions, ask
+    from engine.session import open_session
+
+    ws = Workspace(args.workspace)
+    session = open_session(ws, args.db, progress=None if args.json else _progress("indexing"))
+    model = load_model(ModelRegistry(ws.models_dir), args.model, server_url=args.server)
+    options = AskOptions(mode=args.mode, max_repairs=args.repairs, row_cap=args.row_cap)
+    if args.grammar:
+        from engine.sql.grammar import schema_grammar
+
+        options.grammar = schema_grammar
+    result = ask(args.question, session, model, options)
+    ws.append_jsonl(args.db, "history.jsonl", {"question": args.question, "sql": result.sql, "error": result.error})
+    if args.json:
+        print(json.dumps(result.to_dict(), default=str, indent=1))
+        return 0 if result.ok else 1
+    print(result.sql or "(no SQL)")
+    if result.error:
+        print(f"error: {result.error}", file=sys.stderr)
+        return 1
+    print(" | ".join(result.columns))
+    for row in result.rows[: args.show]:
+        print(" | ".join("NULL" if v is None else str(v) for v in row))
+    more = len(result.rows) - args.show
+    if more > 0 or result.truncated:
+        print(f"… {max(more, 0)} more rows shown in --json{' (capped)' if result.truncated else ''}")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from engine.session import open_session
+
+    ws = Workspace(args.workspace)
+    session = open_session(ws, args.db, refresh=True, progress=_progress("embedding"))
+    n = len(session.catalog.tables)
+    print(f"Indexed {n} tables of {session.catalog.name} into {session.index.root} (build {session.index.current()})")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from engine.llm.registry import ModelRegistry, ModelSpec, guess_style
+
+    ws = Workspace(args.workspace)
+    reg = ModelRegistry(ws.models_dir)
+    if args.action == "add":
+        from engine.llm.gguf_check import check_gguf
+
+        path = Path(args.path).resolve()
+        check_gguf(path)
+        spec = ModelSpec(name=args.name or path.stem, path=str(path), prompt_style=args.style or guess_style(path), source="user")
+        reg.add(spec)
+        print(f"Added {spec.name} ({spec.prompt_style}) from {path}")
+        return 0
+    if args.action == "activate":
+        reg.set_active(args.name)
+        print(f"Active model: {args.name}")
+        return 0
+    active = reg.active()
+    for spec in reg.list():
+        mark = "*" if spec.name == active else " "
+        print(f"{mark} {spec.name:<20} {spec.source:<9} {spec.prompt_style:<7} {spec.description or spec.path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """What the README's first command ends with: the GUI if there is a screen, else one answer."""
+    if not args.no_gui and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        try:
+            from app.main import main as gui_main
+        except ImportError as exc:
+            print(f"GUI unavailable ({exc}); answering in the terminal instead.", file=sys.stderr)
+        else:
+            return gui_main(["--db", f"sqlite:///{DEMO_DB}"] + (["--workspace", str(args.workspace)] if args.workspace else []))
+    ns = argparse.Namespace(
+        workspace=args.workspace, db=f"sqlite:///{DEMO_DB}", question=args.question, model=None, server=None,
+        mode="rag", repairs=2, row_cap=1000, json=False, show=10, grammar=False,
+    )
+    print(f"Q: {args.question}")
+    return cmd_ask(ns)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from engine.eval.harness import run_eval_cli
+
+    return run_eval_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sqlsage", description="Ask questions about your database, locally.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ask", help="answer one question with SQL and rows")
+    p.add_argument("question")
+    p.add_argument("--db", required=True, help="SQLAlchemy URL, e.g. sqlite:///file.db")
+    p.add_argument("--model", default=None, help="model name from `sqlsage models`, or a .gguf path")
+    p.add_argument("--server", default=None, help="OpenAI-compatible server URL instead of in-process llama.cpp")
+    p.add_argument("--mode", choices=["rag", "zero-shot"], default="rag")
+    p.add_argument("--repairs", type=int, default=2)
+    p.add_argument("--row-cap", type=int, default=1000)
+    p.add_argument("--grammar", action="store_true", help="schema-constrained decoding (GBNF)")
+    p.add_argument("--json", action="store_true", help="print the AskResult as JSON")
+    p.add_argument("--show", type=int, default=20, help="rows to print")
+    _common(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("index", help="(re)build the catalog and knowledge index of a database")
+    p.add_argument("--db", required=True)
+    _common(p)
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("models", help="list, add or activate models")
+    p.add_argument("action", nargs="?", choices=["list", "add", "activate"], default="list")
+    p.add_argument("path", nargs="?", help="with add: a .gguf file")
+    p.add_argument("--name", default=None)
+    p.add_argument("--style", choices=["chatml", "plain"], default=None)
+    _common(p)
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("demo", help="the bundled model on the Chinook demo database")
+    p.add_argument("--question", default=DEMO_QUESTION)
+    p.add_argument("--no-gui", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("eval", help="execution accuracy of a mode on a dataset")
+    p.add_argument("--dataset", required=True, type=Path)
+    p.add_argument("--db", default=None, help="one database URL for every item")
+    p.add_argument("--db-dir", default=None, type=Path, help="holds <db_id>/<db_id>.sqlite")
+    p.add_argument("--mode", default="rag", help="zero-shot, rag, ft, ft+rag or all")
+    p.add_argument("--model", default=None)
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", dest="json_out", type=Path, default=None)
+    p.add_argument("--examples", type=Path, default=None, help="question→SQL pairs (Spider JSON) for the examples index")
+    p.add_argument("--grammar", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "models" and args.action == "add" and not args.path:
+        print("error: `sqlsage models add` needs a .gguf path", file=sys.stderr)
+        return 2
+    if args.command == "models" and args.action == "activate" and not args.name:
+        print("error: `sqlsage models activate --name NAME`", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except USER_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""The knowledge index: tables, question→SQL examples and doc notes in LanceDB.
+
+Builds are written to a fresh directory and published by atomically replacing
+a CURRENT pointer, so a crash mid-build leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from engine.catalog.model import write_atomic
+from engine.index.embedder import DIM, Embedder, default_embedder
+
+TABLE = "knowledge"
+KINDS = ("table", "example", "doc")
+
+
+@dataclass
+class Entry:
+    """One indexed row: what is embedded/full-text searched, and what it stands for."""
+
+    kind: str
+    key: str  # table name, example id or doc id
+    text: str
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass
+class Hit:
+    entry: Entry
+    score: float
+
+
+class IndexMissing(RuntimeError):
+    pass
+
+
+def words(text: str) -> str:
+    """Split identifiers so full-text search finds 'invoice line' in InvoiceLine / invoice_line."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    return re.sub(r"[_\W]+", " ", text).strip()
+
+
+SCHEMA = pa.schema(
+    [
+        pa.field("kind", pa.string()),
+        pa.field("key", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("payload", pa.string()),
+        pa.field("vector", pa.list_(pa.float32(), DIM)),
+    ]
+)
+
+
+class KnowledgeIndex:
+    """A versioned LanceDB directory under `root` (builds/<id> + CURRENT)."""
+
+    def __init__(self, root: Path, embedder: Embedder | None = None):
+        self.root = Path(root)
+        self._embedder = embedder
+        self._table = None
+        self._opened_build: str | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = default_embedder()
+        return self._embedder
+
+    # -- building ------------------------------------------------------------
+    def build(self, entries: Iterable[Entry], progress: Callable[[int, int], None] | None = None) -> str:
+        entries = list(entries)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.clean_partial()
+        build_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        tmp = self.root / "builds" / f"{build_id}.partial"
+        tmp.mkdir(parents=True)
+        vectors = []
+        step = 64
+        for i in range(0, len(entries), step):
+            vectors.extend(self.embedder.embed([e.text for e in entries[i : i + step]]))
+            if progress:
+                progress(min(i + step, len(entries)), len(entries))
+        import lancedb
+        from lancedb.index import FTS
+
+        db = lancedb.connect(str(tmp))
+        data = pa.Table.from_pylist(
+            [
+                {"kind": e.kind, "key": e.key, "text": e.text, "payload": json.dumps(e.payload), "vector": v.tolist()}
+                for e, v in zip(entries, vectors, strict=True)
+            ],
+            schema=SCHEMA,
+        )
+        tbl = db.create_table(TABLE, data=data, schema=SCHEMA)
+        if len(entries):
+            tbl.create_index("text", config=FTS(with_position=False))
+        final = self.root / "builds" / build_id
+        os.replace(tmp, final)
+        self._publish(build_id)
+        self._table = None
+        self._prune(keep=2)
+        return build_id
+
+    def _publish(self, build_id: str) -> None:
+        write_atomic(self.root / "CURRENT", build_id)
+
+    def current(self) -> str | None:
+        p = self.root / "CURRENT"
+        if not p.exists():
+            return None
+        build = p.read_text().strip()
+        return build if (self.root / "builds" / build).is_dir() else None
+
+    def clean_partial(self) -> list[str]:
+        """Remove builds a crash left half-written; returns their names."""
+        removed = []
+        for p in (self.root / "builds").glob("*.partial") if (self.root / "builds").exists() else []:
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
+        return removed
+
+    def _prune(self, keep: int) -> None:
+        cur = self.current()
+        builds = sorted(p for p in (self.root / "builds").iterdir() if p.is_dir() and not p.name.endswith(".partial"))
+        for p in builds[:-keep]:
+            if p.name != cur:
+                shutil.rmtree(p, ignore_errors=True)
+
+    # -- reading -------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.current() is not None
+
+    def table(self):
+        cur = self.current()
+        if cur is None:
+            raise IndexMissing(f"No index in {self.root}. Run `sqlsage index --db URL` first.")
+        if self._table is None or self._opened_build != cur:
+            import lancedb
+
+            self._table = lancedb.connect(str(self.root / "builds" / cur)).open_table(TABLE)
+            self._opened_build = cur
+        return self._table
+
+    def entries(self, kind: str | None = None) -> list[Entry]:
+        tbl = self.table()
+        rows = tbl.to_arrow().select(["kind", "key", "text", "payload"]).to_pylist()
+        return [_entry(r) for r in rows if kind is None or r["kind"] == kind]
+
+    def search(self, query: str, kind: str, k: int = 5, mode: str = "hybrid", vector=None) -> list[Hit]:
+        """Hybrid (vector + full text, fused by reciprocal rank) search within one kind."""
+        if kind not in KINDS:
+            raise ValueError(kind)
+        tbl = self.table()
+        where = f"kind = '{kind}'"
+        if vector is None and mode != "fts":
+            vector = self.embedder.embed([query])[0]
+        cols = ["kind", "key", "text", "payload"]
+        fts_query = _fts_query(query)
+        if mode == "vector" or (mode == "hybrid" and not fts_query):
+            rows = tbl.search(vector).where(where, prefilter=True).select(cols + ["_distance"]).limit(k).to_list()
+            return [Hit(_entry(r), 1.0 - float(r["_distance"]) / 2) for r in rows]
+        if mode == "fts":
+            if not fts_query:
+                return []
+            rows = (
+                tbl.search(fts_query, query_type="fts", fts_columns="text")
+                .where(where, prefilter=True)
+                .select(cols)
+                .limit(k)
+                .to_list()
+            )
+            return [Hit(_entry(r), float(r.get("_score", 0.0))) for r in rows]
+        from lancedb.rerankers import RRFReranker
+
+        rows = (
+            tbl.search(query_type="hybrid", fts_columns="text")
+            .vector(vector)
+            .text(fts_query)
+            .where(where, prefilter=True)
+            .rerank(RRFReranker())
+            .select(cols)
+            .limit(k)
+            .to_list()
+        )
+        return [Hit(_entry(r), float(r.get("_relevance_score", 0.0))) for r in rows]
+
+
+def _fts_query(text: str) -> str:
+    """Plain words only: full-text syntax characters in a question must not break the search."""
+    return " ".join(w for w in re.findall(r"[A-Za-z0-9]+", text) if len(w) > 1)
+
+
+def _entry(row: dict) -> Entry:
+    return Entry(kind=row["kind"], key=row["key"], text=row["text"], payload=json.loads(row["payload"] or "{}"))

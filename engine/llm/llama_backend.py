@@ -1,0 +1,100 @@
+"""llama.cpp in-process through llama-cpp-python.
+
+Prompts are raw completions (the chat template is applied by engine/prompt), so the
+stable prefix is the same tokens every time and llama.cpp reuses its KV cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from engine.llm.base import GenerationCancelled, GenerationSettings
+from engine.llm.gguf_check import ModelFileProblem, check_gguf
+
+
+@lru_cache(maxsize=16)
+def _checked(path: str, size: int, mtime: float) -> dict:
+    return check_gguf(Path(path))
+
+
+class LlamaModel:
+    def __init__(
+        self,
+        path: Path,
+        name: str,
+        prompt_style: str,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        lora_path: Path | None = None,
+    ):
+        path = Path(path)
+        if not path.is_file():
+            raise ModelFileProblem(f"Model file not found: {path}")
+        st = path.stat()
+        self.meta = _checked(str(path), st.st_size, st.st_mtime)
+        if lora_path is not None:
+            lst = Path(lora_path).stat()
+            _checked(str(lora_path), lst.st_size, lst.st_mtime)
+        from llama_cpp import Llama
+
+        try:
+            self.llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads or 2,
+                n_batch=512,
+                verbose=False,
+                lora_path=str(lora_path) if lora_path else None,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelFileProblem(f"llama.cpp could not load {path.name}: {exc}") from exc
+        self.name = name
+        self.prompt_style = prompt_style
+        self.path = path
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._grammars: dict[str, object] = {}
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def n_tokens(self, text: str) -> int:
+        return len(self.llm.tokenize(text.encode(), add_bos=False, special=True))
+
+    def _grammar(self, text: str | None):
+        if not text:
+            return None
+        if text not in self._grammars:
+            from llama_cpp import LlamaGrammar
+
+            self._grammars[text] = LlamaGrammar.from_string(text, verbose=False)
+        return self._grammars[text]
+
+    def complete(
+        self, prompt: str, settings: GenerationSettings, on_token: Callable[[str], None] | None = None
+    ) -> str:
+        self._cancel.clear()
+        with self._lock:  # one generation at a time per loaded model
+            stream = self.llm.create_completion(
+                prompt,
+                max_tokens=settings.max_tokens,
+                temperature=settings.temperature,
+                top_k=40 if settings.temperature > 0 else 1,
+                stop=settings.stop,
+                grammar=self._grammar(settings.grammar),
+                seed=settings.seed,
+                stream=True,
+            )
+            parts = []
+            for chunk in stream:
+                if self._cancel.is_set():
+                    stream.close()
+                    raise GenerationCancelled("Generation was cancelled.")
+                text = chunk["choices"][0]["text"]
+                parts.append(text)
+                if on_token and text:
+                    on_token(text)
+            return "".join(parts)

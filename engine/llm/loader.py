@@ -1,0 +1,34 @@
+"""Load a model by name once per process; the GUI swaps models without a restart."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from engine.llm.registry import ModelRegistry, ModelSpec
+
+_cache: dict[tuple, object] = {}
+_lock = threading.Lock()
+
+
+def load_model(registry: ModelRegistry, name: str | None = None, server_url: str | None = None):
+    """A SqlModel: in-process llama.cpp, or an OpenAI-compatible server when server_url is given."""
+    if server_url:
+        from engine.llm.openai_backend import OpenAIModel
+
+        spec = registry.get(name) if name else None
+        return OpenAIModel(server_url, model=name or "", prompt_style=spec.prompt_style if spec else "chatml")
+    spec: ModelSpec = registry.get(name)
+    if spec.adapter:
+        base = registry.get(spec.base)
+        path, lora = registry.resolve_path(base), Path(spec.adapter)
+    else:
+        path, lora = registry.resolve_path(spec), None
+    key = (str(path), str(lora) if lora else None)
+    with _lock:
+        if key not in _cache:
+            from engine.llm.llama_backend import LlamaModel
+
+            _cache.clear()  # keep one model resident: memory on a laptop is the constraint
+            _cache[key] = LlamaModel(path, name=spec.name, prompt_style=spec.prompt_style, lora_path=lora)
+        return _cache[key]

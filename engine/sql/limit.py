@@ -1,0 +1,16 @@
+"""Cap the rows a query can return, unless it already asks for fewer."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+
+def cap_rows(tree: exp.Expression, cap: int | None) -> exp.Expression:
+    if not cap:
+        return tree
+    existing = tree.args.get("limit")
+    if existing is not None:
+        value = existing.expression if isinstance(existing, exp.Limit) else None
+        if isinstance(value, exp.Literal) and value.is_int and int(value.this) <= cap:
+            return tree
+    return tree.limit(cap, copy=True)
