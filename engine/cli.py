@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -107,14 +106,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """What the README's first command ends with: the GUI if there is a screen, else one answer."""
-    if not args.no_gui and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        try:
-            from app.main import main as gui_main
-        except ImportError as exc:
-            print(f"GUI unavailable ({exc}); answering in the terminal instead.", file=sys.stderr)
-        else:
-            return gui_main(["--db", f"sqlite:///{DEMO_DB}"] + (["--workspace", str(args.workspace)] if args.workspace else []))
+    """One answer on the Chinook demo database (the GUI is `sqlsage-gui`: app/ imports engine/, not the reverse)."""
     ns = argparse.Namespace(
         workspace=args.workspace, db=f"sqlite:///{DEMO_DB}", question=args.question, model=None, server=None,
         mode="rag", repairs=2, row_cap=1000, json=False, show=10, grammar=False,
@@ -162,7 +154,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="the bundled model on the Chinook demo database")
     p.add_argument("--question", default=DEMO_QUESTION)
-    p.add_argument("--no-gui", action="store_true")
     _common(p)
     p.set_defaults(func=cmd_demo)
 

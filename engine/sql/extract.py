@@ -12,11 +12,12 @@ def extract_sql(text: str, prefix: str = "") -> str:
     """`prefix` is what the prompt already wrote of the answer (e.g. 'SELECT')."""
     text = prefix + text
     fence = _FENCE.search(text)
-    if fence and _START.search(fence.group(1)):
-        text = fence.group(1)
-    m = _START.search(text)
-    if m:
-        text = text[m.start():]
+    if fence and fence.group(1).strip():
+        text = fence.group(1)  # whatever the model fenced is its answer, SELECT or not
+    else:
+        m = _START.search(text)
+        if m:
+            text = text[m.start():]
     # one statement: stop at the first top-level semicolon outside quotes
     out, quote = [], None
     for ch in text:

@@ -1,0 +1,132 @@
+"""Shared fixtures: real SQLite files, a real LanceDB workspace, the real bundled model,
+and a real PostgreSQL server started on loopback for the session."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "datasets"
+CHINOOK = ROOT / "assets" / "chinook.sqlite"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def need_shared(*parts: str) -> Path:
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"../shared/datasets/{'/'.join(parts)} is absent (shared datasets not checked out beside the repo)")
+    return p
+
+
+@pytest.fixture
+def chinook_url(tmp_path) -> str:
+    """A private copy, so no test can affect another through the file."""
+    dst = tmp_path / "chinook.sqlite"
+    shutil.copy(CHINOOK, dst)
+    return f"sqlite:///{dst}"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    from engine.workspace import Workspace
+
+    return Workspace(tmp_path / "ws")
+
+
+@pytest.fixture(scope="session")
+def session_workspace(tmp_path_factory):
+    from engine.workspace import Workspace
+
+    return Workspace(tmp_path_factory.mktemp("ws"))
+
+
+@pytest.fixture(scope="session")
+def smol_model(tmp_path_factory):
+    from engine.llm.loader import load_model
+    from engine.llm.registry import ModelRegistry
+
+    return load_model(ModelRegistry(tmp_path_factory.mktemp("models")), "smollm2-135m")
+
+
+@pytest.fixture(scope="session")
+def smol_path() -> Path:
+    from engine.llm.registry import BUNDLED, ModelRegistry
+
+    return ModelRegistry(Path(tempfile.gettempdir())).resolve_path(BUNDLED[0])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PgServer:
+    def __init__(self, bindir: Path, datadir: Path, port: int, as_user: list[str]):
+        self.bindir, self.datadir, self.port, self.as_user = bindir, datadir, port, as_user
+
+    def url(self, db: str = "postgres", user: str = "postgres", password: str | None = None) -> str:
+        cred = f"{user}:{password}" if password else user
+        return f"postgresql+psycopg://{cred}@127.0.0.1:{self.port}/{db}"
+
+    def psql(self, sql: str | None = None, db: str = "postgres", file: Path | None = None) -> str:
+        cmd = [str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-q"]
+        cmd += ["-f", str(file)] if file else ["-c", sql]
+        return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+    def load_defog(self, name: str) -> str:
+        """Create database `name` from ../shared/datasets/defog/<name>/<name>.sql once; return its URL."""
+        script = need_shared("defog", name, f"{name}.sql")
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+        if "1" not in exists:
+            self.psql(f'CREATE DATABASE "{name}"')
+            self.psql(db=name, file=script)
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def pg():
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bins:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs it with apt-get")
+        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    bindir = Path(bins[-1]).parent
+    base = Path(tempfile.mkdtemp(prefix="sqlsage-pg-"))
+    datadir = base / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(base, "postgres")
+        os.chmod(base, 0o755)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(as_user + [str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8"], check=True, capture_output=True)
+    with open(datadir / "pg_hba.conf", "a") as fh:
+        fh.write("")
+    subprocess.run(
+        as_user + [str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(base / "log"), "-w", "-o",
+                   f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+        check=True, capture_output=True,
+    )
+    server = PgServer(bindir, datadir, port, as_user)
+    try:
+        for _ in range(50):
+            try:
+                server.psql("SELECT 1")
+                break
+            except subprocess.CalledProcessError:
+                time.sleep(0.1)
+        yield server
+    finally:
+        subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
