@@ -36,6 +36,7 @@ class AskOptions:
     examples_index: KnowledgeIndex | None = None  # shared example pool (evaluation)
     exclude_examples: set[str] | None = None  # leakage guard (evaluation)
     grammar: Callable | None = None  # (catalog, tables) -> GBNF, when constrained decoding is on
+    notes: list[str] = field(default_factory=list)  # extra instructions (defog's per-question rules)
 
 
 class _Stopwatch:
@@ -73,7 +74,7 @@ def ask(
         schema=schema_ddl(catalog, retrieved.table_names()),
         question=question,
         examples=[(e.question, e.sql) for e in reversed(retrieved.examples)],  # most similar nearest the question
-        notes=retrieved.notes,
+        notes=opts.notes + retrieved.notes,
         history=opts.history,
     )
     prompt = first = build_prompt(parts, model.prompt_style)

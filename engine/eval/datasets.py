@@ -50,8 +50,42 @@ def _spider_json(path: Path) -> list[EvalItem]:
 
 
 def split_gold(query: str) -> list[str]:
-    """defog CSVs hold several acceptable gold queries separated by ';' (quotes respected)."""
-    return _raw_split(query)
+    """defog CSVs hold several acceptable gold queries separated by ';' (quotes respected),
+    and `{a,b}` blocks meaning "a, or b, or a, b" (sql-eval's get_all_minimal_queries)."""
+    out: list[str] = []
+    for q in _raw_split(query):
+        for v in expand_alternatives(q):
+            if v not in out:
+                out.append(v)
+    return out
+
+
+def expand_alternatives(query: str) -> list[str]:
+    """`{a, b}` -> a | b | a, b; an empty `{}` repeats the choice of the block before it."""
+    import itertools
+    import re
+
+    blocks = re.findall(r"\{([^{}]*)\}", query)
+    if not blocks:
+        return [query]
+    choices = []
+    for b in blocks:
+        opts = [o.strip() for o in b.split(",") if o.strip()]
+        if opts:
+            choices.append(opts + ([", ".join(opts)] if len(opts) > 1 else []))
+    out = []
+    for combo in itertools.product(*choices):
+        picks = iter(combo)
+        last = ""
+
+        def fill(m, picks=picks):
+            nonlocal last
+            if m.group(1).strip():
+                last = next(picks)
+            return last
+
+        out.append(re.sub(r"\{([^{}]*)\}", fill, query))
+    return out
 
 
 def _raw_split(query: str) -> list[str]:

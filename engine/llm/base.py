@@ -14,6 +14,7 @@ class GenerationSettings:
     stop: list[str] = field(default_factory=lambda: [";", "<|im_end|>", "```", "\n\n\n", "Question:", "<end_of_turn>"])
     grammar: str | None = None  # GBNF
     seed: int = 0
+    repeat_penalty: float = 1.1  # small models loop on AND x = 1 AND x = 1 … without it
 
 
 class SqlModel(Protocol):

@@ -86,6 +86,7 @@ class LlamaModel:
                 stop=settings.stop,
                 grammar=self._grammar(settings.grammar),
                 seed=settings.seed,
+                repeat_penalty=settings.repeat_penalty,
                 stream=True,
             )
             parts = []

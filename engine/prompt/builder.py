@@ -50,10 +50,8 @@ def _question_block(parts: PromptParts) -> str:
         lines.append("Notes:\n" + "\n".join(f"- {n}" for n in parts.notes))
     if parts.hints:
         lines.append("Hints:\n" + "\n".join(f"- {h}" for h in parts.hints))
-    for q, sql in parts.examples:
-        lines.append(f"Question: {q}\nSQL: {_one_line(sql)}")
-    for q, sql in parts.history:
-        lines.append(f"Question: {q}\nSQL: {_one_line(sql)}")
+    for q, sql in parts.examples + parts.history:
+        lines.append(f"Question: {q}\nSQL: {canonical_sql(sql, parts.dialect)}")
     if parts.history:
         lines.append(f"Follow-up question (change the previous SQL): {parts.question}\nSQL:")
     else:
@@ -62,16 +60,26 @@ def _question_block(parts: PromptParts) -> str:
 
 
 def _chatml(parts: PromptParts) -> Prompt:
+    """Few-shot examples and follow-up history as earlier chat turns: small chat models copy
+    the turn format far better than they follow examples pasted into one message."""
     prefix = f"<|im_start|>system\n{_instructions(parts.dialect)}\n\n{parts.schema}<|im_end|>\n"
-    text = prefix + f"<|im_start|>user\n{_question_block(parts)}<|im_end|>\n<|im_start|>assistant\n{ANSWER_PREFIX}"
+    turns = []
+    for q, sql in parts.examples + parts.history:
+        turns.append(f"<|im_start|>user\n{q}<|im_end|>\n<|im_start|>assistant\n{canonical_sql(sql, parts.dialect)}<|im_end|>\n")
+    context = []
+    if parts.notes:
+        context.append("Notes:\n" + "\n".join(f"- {n}" for n in parts.notes))
+    if parts.hints:
+        context.append("Hints:\n" + "\n".join(f"- {h}" for h in parts.hints))
+    lead = "\n\n".join(context + [parts.question])
+    text = prefix + "".join(turns) + f"<|im_start|>user\n{lead}<|im_end|>\n<|im_start|>assistant\n{ANSWER_PREFIX}"
     return Prompt(text=text, prefix_chars=len(prefix))
 
 
 def _plain(parts: PromptParts) -> Prompt:
     d = DIALECT_NAMES.get(parts.dialect, parts.dialect)
     prefix = f"-- {d} database. {_instructions(parts.dialect)}\n\n{parts.schema}\n\n"
-    block = _question_block(parts).replace("\nSQL: ", "\nSQL: ")
-    text = prefix + block + f" {ANSWER_PREFIX}"
+    text = prefix + _question_block(parts) + f" {ANSWER_PREFIX}"
     return Prompt(text=text, prefix_chars=len(prefix))
 
 
@@ -96,6 +104,30 @@ def training_text(parts: PromptParts, style: str, sql: str) -> tuple[str, str]:
         body = body[len(ANSWER_PREFIX):]
     end = "<|im_end|>" if style == "chatml" else ";"
     return p.text, body + end
+
+
+def canonical_sql(sql: str, dialect: str) -> str:
+    """One line, upper-case keywords, single quotes: the style the grammar allows, so
+    examples and constrained decoding agree."""
+    import sqlglot
+
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except Exception:
+        return _one_line(sql)
+    # Spider writes strings in double quotes ("Metallica"): a quoted "column" compared to
+    # something is really a string literal
+    for col in list(tree.find_all(exp.Column)):
+        ident = col.this
+        if not col.table and isinstance(ident, exp.Identifier) and ident.quoted:
+            parent = col.parent
+            if isinstance(parent, (exp.EQ, exp.NEQ, exp.Like, exp.GT, exp.LT, exp.GTE, exp.LTE)) and parent.expression is col:
+                col.replace(exp.Literal.string(ident.name))
+            elif isinstance(parent, exp.In):
+                col.replace(exp.Literal.string(ident.name))
+    return tree.sql(dialect=dialect)
 
 
 def _one_line(sql: str) -> str:

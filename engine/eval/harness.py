@@ -1,0 +1,271 @@
+"""`sqlsage eval`: execution accuracy of each mode on the same questions.
+
+Prints a progress bar, a table, and as its last line exactly `EX: 0.123 (12/100)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.eval.compare import defog_match, orders_rows, spider_match
+from engine.eval.datasets import DatasetError, EvalItem, load_dataset, spider_flags
+from engine.execute.runner import Database
+from engine.index.entries import ExamplePair, example_entries
+from engine.index.store import KnowledgeIndex
+from engine.llm.registry import ModelRegistry
+from engine.pipeline import AskOptions, ask
+from engine.retrieval.retrieve import normalise
+from engine.session import Session, open_session
+from engine.workspace import Workspace
+
+BASE_MODES = ("zero-shot", "rag")
+FT_MODES = ("ft", "ft+rag")
+GOLD_TIMEOUT_S = 30.0
+PRED_TIMEOUT_S = 10.0
+
+
+@dataclass
+class ItemResult:
+    index: int
+    db_id: str
+    question: str
+    mode: str
+    sql: str
+    correct: bool
+    error: str | None
+    seconds: float
+    category: str = ""
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvalReport:
+    dataset: str
+    model: str
+    modes: list[str]
+    results: dict[str, list[ItemResult]]
+    gold_errors: list[str]
+    leakage_excluded: int
+    example_pool: int
+
+    def ex(self, mode: str, skip_flag: str | None = None) -> tuple[float, int, int]:
+        rs = [r for r in self.results[mode] if not (skip_flag and skip_flag in r.flags)]
+        correct = sum(r.correct for r in rs)
+        return (correct / len(rs) if rs else 0.0), correct, len(rs)
+
+    def to_dict(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "model": self.model,
+            "modes": self.modes,
+            "summary": {m: dict(zip(("ex", "correct", "total"), self.ex(m), strict=True)) | {"mean_s": _mean(self.results[m]), "p50_s": _p50(self.results[m])} for m in self.modes},
+            "gold_errors": self.gold_errors,
+            "leakage_guard": {"excluded_examples": self.leakage_excluded, "example_pool": self.example_pool},
+            "items": {m: [asdict(r) for r in rs] for m, rs in self.results.items()},
+        }
+
+
+def _mean(rs: list[ItemResult]) -> float:
+    return round(statistics.fmean(r.seconds for r in rs), 3) if rs else 0.0
+
+
+def _p50(rs: list[ItemResult]) -> float:
+    return round(statistics.median(r.seconds for r in rs), 3) if rs else 0.0
+
+
+def resolve_modes(mode: str, registry: ModelRegistry) -> list[str]:
+    has_ft = any(s.source == "finetune" for s in registry.list())
+    if mode == "all":
+        return list(BASE_MODES) + (list(FT_MODES) if has_ft else [])
+    if mode in FT_MODES and not has_ft:
+        raise DatasetError(f"Mode {mode} needs a fine-tuned model; none is registered yet (fine-tune one first).")
+    if mode not in BASE_MODES + FT_MODES:
+        raise DatasetError(f"Unknown mode {mode!r}: use zero-shot, rag, ft, ft+rag or all.")
+    return [mode]
+
+
+def db_resolver(db: str | None, db_dir: Path | None, workspace: Workspace, dataset: Path) -> Callable[[str], str]:
+    """db_id -> URL. --db may hold '{db}' for one server with many databases."""
+    if db:
+        return lambda db_id: db.replace("{db}", db_id)
+    if db_dir is None:
+        raise DatasetError("Give --db URL (one database for every item) or --db-dir DIR (<db_id>/<db_id>.sqlite).")
+
+    def resolve(db_id: str) -> str:
+        path = Path(db_dir) / db_id / f"{db_id}.sqlite"
+        if not path.exists():
+            script = Path(db_dir) / db_id / f"{db_id}.sql"
+            if script.exists():  # a defog PostgreSQL script: build its SQLite copy once
+                from engine.eval.defog_sqlite import build_sqlite
+
+                path = workspace.root / "eval-dbs" / db_id / f"{db_id}.sqlite"
+                failed = build_sqlite(script, path)
+                if failed:
+                    print(f"note: {db_id}: {len(failed)} statements not carried over to SQLite", file=sys.stderr)
+            else:
+                raise DatasetError(f"No database for {db_id}: expected {path}")
+        return f"sqlite:///{path.resolve()}"
+
+    return resolve
+
+
+def examples_index(workspace: Workspace, pairs: list[ExamplePair]) -> KnowledgeIndex:
+    """A shared example pool, cached by content so repeated runs skip the embedding."""
+    digest = hashlib.sha1(json.dumps([(p.question, p.sql) for p in pairs]).encode()).hexdigest()[:12]
+    idx = KnowledgeIndex(workspace.root / "eval-examples" / digest)
+    if not idx.exists():
+        idx.build(example_entries(pairs))
+    return idx
+
+
+def evaluate(
+    items: list[EvalItem],
+    resolve: Callable[[str], str],
+    workspace: Workspace,
+    modes: list[str],
+    model_name: str | None = None,
+    example_pairs: list[ExamplePair] | None = None,
+    grammar: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    dataset_name: str = "",
+    rules: str = "spider",
+) -> EvalReport:
+    from engine.llm.loader import load_model
+
+    registry = ModelRegistry(workspace.models_dir)
+    base = registry.get(model_name)
+    ft_name = next((s.name for s in reversed(registry.list()) if s.source == "finetune"), None)
+
+    # leakage guard: nothing evaluated may come back as a few-shot example
+    exclude = {normalise(it.question) for it in items} | {normalise(g) for it in items for g in it.gold}
+    pool_idx, excluded, pool_size = None, 0, 0
+    if example_pairs is not None:
+        clean = [p for p in example_pairs if normalise(p.question) not in exclude and normalise(p.sql) not in exclude]
+        excluded, pool_size = len(example_pairs) - len(clean), len(clean)
+        pool_idx = examples_index(workspace, clean) if clean else None
+
+    sessions: dict[str, Session] = {}
+    gold_rows: dict[int, list[list]] = {}
+    gold_errors: list[str] = []
+    match = defog_match if rules == "defog" else spider_match
+    results: dict[str, list[ItemResult]] = {m: [] for m in modes}
+    total = len(items) * len(modes)
+    done = 0
+    for it in items:
+        url = resolve(it.db_id)
+        if url not in sessions:
+            sessions[url] = open_session(workspace, url)
+        session = sessions[url]
+        golds = _run_golds(session.db, it)
+        if golds is None:
+            gold_errors.append(f"#{it.index} ({it.db_id}): no gold query executes")
+            done += len(modes)
+            continue
+        gold_rows[it.index] = golds
+        for mode in modes:
+            name = ft_name if mode in FT_MODES else base.name
+            model = load_model(registry, name)
+            opts = AskOptions(
+                mode="zero-shot" if mode in ("zero-shot", "ft") else "rag",
+                row_cap=None,
+                timeout_s=PRED_TIMEOUT_S,
+                examples_index=pool_idx,
+                exclude_examples=exclude,
+                notes=[it.instructions] if it.instructions else [],
+            )
+            if grammar:
+                from engine.sql.grammar import schema_grammar
+
+                opts.grammar = schema_grammar
+            t = time.perf_counter()
+            res = ask(it.question, session, model, opts)
+            secs = time.perf_counter() - t
+            correct = res.ok and any(match(g, res.rows, orders_rows(sql, session.catalog.dialect)) for sql, g in golds)
+            results[mode].append(ItemResult(it.index, it.db_id, it.question, mode, res.sql, bool(correct), res.error, round(secs, 3), it.category, list(it.flags)))
+            done += 1
+            if progress:
+                progress(done, total)
+    for s in sessions.values():
+        s.db.close()
+    return EvalReport(dataset_name, base.name, modes, results, gold_errors, excluded, pool_size)
+
+
+def _run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | None:
+    out = []
+    for sql in it.gold:
+        try:
+            out.append((sql, db.run(sql, row_cap=None, timeout_s=GOLD_TIMEOUT_S).rows))
+        except Exception:  # noqa: BLE001 - a gold that does not run is reported, not fatal
+            continue
+    return out or None
+
+
+def format_report(report: EvalReport) -> str:
+    modes = report.modes
+    w = max(12, *(len(m) + 2 for m in modes))
+    lines = [f"dataset: {report.dataset}   model: {report.model}"]
+    lines.append(
+        f"leakage guard: examples index excludes every evaluated question and gold SQL "
+        f"({report.leakage_excluded} pairs removed, {report.example_pool} in the pool)"
+    )
+    head = f"{'':<22}" + "".join(f"{m:>{w}}" for m in modes)
+    lines += [head, "-" * len(head)]
+    lines.append(f"{'EX':<22}" + "".join(f"{report.ex(m)[0]:>{w}.3f}" for m in modes))
+    lines.append(f"{'correct/total':<22}" + "".join(f"{f'{report.ex(m)[1]}/{report.ex(m)[2]}':>{w}}" for m in modes))
+    lines.append(f"{'mean latency s':<22}" + "".join(f"{_mean(report.results[m]):>{w}.2f}" for m in modes))
+    lines.append(f"{'p50 latency s':<22}" + "".join(f"{_p50(report.results[m]):>{w}.2f}" for m in modes))
+    cats = sorted({r.category for rs in report.results.values() for r in rs if r.category})
+    for c in cats:
+        row = []
+        for m in modes:
+            rs = [r for r in report.results[m] if r.category == c]
+            row.append(f"{sum(r.correct for r in rs)}/{len(rs)}")
+        lines.append(f"{'  ' + c:<22}" + "".join(f"{x:>{w}}" for x in row))
+    if any("reconstructed" in r.flags for rs in report.results.values() for r in rs):
+        lines.append(f"{'EX w/o reconstructed':<22}" + "".join(f"{report.ex(m, 'reconstructed')[0]:>{w}.3f}" for m in modes))
+    if report.gold_errors:
+        lines.append(f"gold queries that do not execute ({len(report.gold_errors)}): " + "; ".join(report.gold_errors[:10]))
+    return "\n".join(lines)
+
+
+def run_eval_cli(args: argparse.Namespace) -> int:
+    from engine.cli import _progress
+
+    ws = Workspace(args.workspace)
+    try:
+        items = load_dataset(args.dataset)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.dataset.name == "dev.json":
+        spider_flags(items, args.dataset.parent / "dev_databases.json")
+    if args.limit:
+        items = items[: args.limit]
+    rules = "defog" if args.dataset.suffix.lower() == ".csv" else "spider"
+    registry = ModelRegistry(ws.models_dir)
+    try:
+        modes = resolve_modes(args.mode, registry)
+        resolve = db_resolver(args.db, args.db_dir, ws, args.dataset)
+        pairs = None
+        if args.examples:
+            pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)]
+        report = evaluate(items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_report(report))
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(report.to_dict(), indent=1, default=str))
+    ex, correct, total = report.ex(modes[-1])
+    print(f"EX: {ex:.3f} ({correct}/{total})")
+    return 0

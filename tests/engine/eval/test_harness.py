@@ -1,0 +1,120 @@
+"""The harness end to end on small real slices: SQLite, defog SQLite and PostgreSQL."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from engine.eval.defog_sqlite import build_sqlite
+from engine.eval.datasets import load_dataset
+from engine.execute.runner import Database
+from tests.conftest import CHINOOK, SHARED, need_shared
+
+EX_LINE = re.compile(r"^EX: \d\.\d{3} \(\d+/\d+\)$")
+
+
+def run_eval(*args, timeout=900):
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "eval", *args], capture_output=True, text=True, timeout=timeout)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out
+
+
+def test_eval_all_modes_on_chinook_slice(tmp_path):
+    need_shared("chinook", "spider_chinook_questions.json")
+    out = run_eval(
+        "--dataset", str(SHARED / "chinook/spider_chinook_questions.json"), "--db", f"sqlite:///{CHINOOK}",
+        "--mode", "all", "--limit", "3", "--workspace", str(tmp_path / "ws"), "--json", str(tmp_path / "r.json"),
+        "--examples", str(SHARED / "spider/train_spider.json"),
+    )
+    lines = out.stdout.strip().splitlines()
+    assert EX_LINE.match(lines[-1]), lines[-1]
+    assert "zero-shot" in out.stdout and "rag" in out.stdout
+    removed = int(re.search(r"leakage guard: .*\((\d+) pairs removed", out.stdout).group(1))
+    # the 3 evaluated questions, plus their paraphrases that share a gold SQL
+    assert removed >= 3
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert len(data["items"]["rag"]) == 3
+    # no evaluated question came back as an example
+    questions = {i["question"] for i in data["items"]["rag"]}
+    assert data["leakage_guard"]["excluded_examples"] == removed and questions
+
+
+def test_eval_spider_dev_slice_with_db_dir(tmp_path):
+    need_shared("spider", "dev.json")
+    out = run_eval(
+        "--dataset", str(SHARED / "spider/dev.json"), "--db-dir", str(SHARED / "spider/database"),
+        "--mode", "zero-shot", "--limit", "2", "--workspace", str(tmp_path / "ws"),
+    )
+    assert EX_LINE.match(out.stdout.strip().splitlines()[-1])
+
+
+def test_every_defog_gold_query_executes_on_the_built_sqlite(tmp_path):
+    need_shared("defog")
+    items = load_dataset(SHARED / "defog/questions_gen_sqlite.csv")
+    dbs = {}
+    for d in sorted((SHARED / "defog").glob("*/*.sql")):
+        out = tmp_path / d.stem / f"{d.stem}.sqlite"
+        assert build_sqlite(d, out) == []
+        dbs[d.stem] = Database(f"sqlite:///{out}")
+    failing = []
+    for it in items:
+        ok = False
+        for g in it.gold:
+            try:
+                dbs[it.db_id].run(g, row_cap=None)
+                ok = True
+            except Exception:
+                pass
+        if not ok:
+            failing.append(it.index)
+    assert failing == [], f"gold queries that do not execute on SQLite: {failing}"
+
+
+def test_eval_defog_sqlite_slice(tmp_path):
+    need_shared("defog")
+    out = run_eval(
+        "--dataset", str(SHARED / "defog/questions_gen_sqlite.csv"), "--db-dir", str(SHARED / "defog"),
+        "--mode", "rag", "--limit", "2", "--workspace", str(tmp_path / "ws"),
+    )
+    assert EX_LINE.match(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.postgres
+def test_eval_defog_on_postgres(pg, tmp_path):
+    need_shared("defog")
+    pg.load_defog("academic")
+    out = run_eval(
+        "--dataset", str(SHARED / "defog/questions_gen_postgres.csv"), "--db", pg.url("{db}"),
+        "--mode", "zero-shot", "--limit", "2", "--workspace", str(tmp_path / "ws"),
+    )
+    assert EX_LINE.match(out.stdout.strip().splitlines()[-1])
+    assert "gold queries that do not execute" not in out.stdout
+
+
+def test_bad_dataset_is_a_clear_cli_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "eval", "--dataset", str(bad), "--db", f"sqlite:///{CHINOOK}", "--workspace", str(tmp_path)], capture_output=True, text=True)
+    assert out.returncode == 2 and "not valid JSON" in out.stderr
+
+
+@pytest.mark.postgres
+def test_every_defog_gold_query_executes_on_postgres(pg):
+    need_shared("defog")
+    items = load_dataset(SHARED / "defog/questions_gen_postgres.csv")
+    dbs = {name: Database(pg.load_defog(name)) for name in sorted({i.db_id for i in items})}
+    failing = []
+    for it in items:
+        ok = False
+        for g in it.gold:
+            try:
+                dbs[it.db_id].run(g, row_cap=None)
+                ok = True
+                break
+            except Exception:
+                pass
+        if not ok:
+            failing.append(it.index)
+    assert failing == [], f"gold queries that do not execute on PostgreSQL: {failing}"
