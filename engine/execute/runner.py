@@ -71,6 +71,8 @@ class Database:
                 elif self.backend == "postgresql" and timeout_s:
                     conn.exec_driver_sql(f"SET statement_timeout = {int(timeout * 1000)}")
                 try:
+                    if self.engine.dialect.paramstyle in ("format", "pyformat"):
+                        sql = sql.replace("%", "%%")  # no parameters: a LIKE '%x%' is literal text
                     cur = conn.exec_driver_sql(sql)
                     columns = list(cur.keys()) if cur.returns_rows else []
                     if row_cap is None:
