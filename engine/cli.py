@@ -167,9 +167,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", dest="json_out", type=Path, default=None)
     p.add_argument("--examples", type=Path, default=None, help="question→SQL pairs (Spider JSON) for the examples index")
     p.add_argument("--grammar", action="store_true")
+    p.add_argument("--ft-model", default=None, help="fine-tuned model for the ft modes (default: the newest)")
     _common(p)
     p.set_defaults(func=cmd_eval)
+    _plugins(sub)
     return parser
+
+
+def _plugins(sub) -> None:
+    """Commands other packages add (finetune/ registers `sqlsage finetune`), so engine/ never imports them."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="sqlsage.commands"):
+        try:
+            ep.load()(sub, _common)
+        except ImportError:
+            continue
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from engine.execute.runner import DEFAULT_ROW_CAP, QueryCancelled, QueryTimeout
 from engine.index.store import KnowledgeIndex
 from engine.llm.base import GenerationCancelled, GenerationSettings, SqlModel
 from engine.prompt.builder import PromptParts, build_prompt, repair_prompt
-from engine.prompt.schema_text import schema_ddl
+from engine.prompt.schema_text import schema_text
 from engine.result import AskResult, Attempt, Trace
 from engine.retrieval.retrieve import RetrievalSettings, Retrieved, retrieve
 from engine.session import Session
@@ -37,6 +37,8 @@ class AskOptions:
     exclude_examples: set[str] | None = None  # leakage guard (evaluation)
     grammar: Callable | None = None  # (catalog, tables) -> GBNF, when constrained decoding is on
     notes: list[str] = field(default_factory=list)  # extra instructions (defog's per-question rules)
+    schema_style: str = "compact"  # or "ddl"; fine-tuning trains on the same style
+    schema_samples: bool = False
 
 
 class _Stopwatch:
@@ -71,7 +73,7 @@ def ask(
 
     parts = PromptParts(
         dialect=catalog.dialect,
-        schema=schema_ddl(catalog, retrieved.table_names()),
+        schema=schema_text(catalog, retrieved.table_names(), opts.schema_style, opts.schema_samples),
         question=question,
         examples=[(e.question, e.sql) for e in reversed(retrieved.examples)],  # most similar nearest the question
         notes=opts.notes + retrieved.notes,

@@ -111,8 +111,9 @@ def pg():
         as_user = ["runuser", "-u", "postgres", "--"]
     port = free_port()
     subprocess.run(as_user + [str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8"], check=True, capture_output=True)
-    with open(datadir / "pg_hba.conf", "a") as fh:
-        fh.write("")
+    # password auth for the role `sage` (wrong-credential and secret tests), trust for the rest
+    hba = datadir / "pg_hba.conf"
+    hba.write_text("host all sage 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     subprocess.run(
         as_user + [str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(base / "log"), "-w", "-o",
                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
@@ -126,6 +127,7 @@ def pg():
                 break
             except subprocess.CalledProcessError:
                 time.sleep(0.1)
+        server.psql("CREATE ROLE sage LOGIN PASSWORD 'hunter2-secret'")
         yield server
     finally:
         subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True)

@@ -11,7 +11,6 @@ import json
 import statistics
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -138,12 +137,13 @@ def evaluate(
     progress: Callable[[int, int], None] | None = None,
     dataset_name: str = "",
     rules: str = "spider",
+    ft_model: str | None = None,
 ) -> EvalReport:
     from engine.llm.loader import load_model
 
     registry = ModelRegistry(workspace.models_dir)
     base = registry.get(model_name)
-    ft_name = next((s.name for s in reversed(registry.list()) if s.source == "finetune"), None)
+    ft_name = ft_model or next((s.name for s in reversed(registry.list()) if s.source == "finetune"), None)
 
     # leakage guard: nothing evaluated may come back as a few-shot example
     exclude = {normalise(it.question) for it in items} | {normalise(g) for it in items for g in it.gold}
@@ -258,7 +258,7 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         pairs = None
         if args.examples:
             pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)]
-        report = evaluate(items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules)
+        report = evaluate(items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules, args.ft_model)
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -55,6 +55,13 @@ class ModelRegistry:
         self.dir = Path(workspace_models)
         self.file = self.dir / "registry.json"
 
+    def clean_partial(self) -> list[Path]:
+        """Temp files a crash left mid-write; the registry itself is always whole (atomic replace)."""
+        stale = list(self.dir.glob(".registry.json.*.tmp")) if self.dir.exists() else []
+        for p in stale:
+            p.unlink(missing_ok=True)
+        return stale
+
     def _user(self) -> dict:
         if not self.file.exists():
             return {"models": [], "active": None}
@@ -80,10 +87,25 @@ class ModelRegistry:
         return self._user().get("active") or DEFAULT_MODEL
 
     def set_active(self, name: str) -> None:
+        """One atomic write: a crash mid-switch leaves either the old or the new model active."""
         self.get(name)
         data = self._user()
+        previous = data.get("active") or DEFAULT_MODEL
+        if previous != name:
+            data["history"] = (data.get("history") or []) + [previous]
         data["active"] = name
         write_atomic(self.file, json.dumps(data, indent=1))
+
+    def rollback(self) -> str:
+        """Re-activate the model that was active before the current one."""
+        data = self._user()
+        history = [h for h in (data.get("history") or []) if any(s.name == h for s in self.list())]
+        if not history:
+            raise UnknownModel("Nothing to roll back to: no earlier model was active.")
+        data["active"] = history.pop()
+        data["history"] = history
+        write_atomic(self.file, json.dumps(data, indent=1))
+        return data["active"]
 
     def add(self, spec: ModelSpec) -> None:
         data = self._user()

@@ -99,7 +99,7 @@ def repair_prompt(original: Prompt, bad_sql: str, error: str, style: str) -> Pro
 def training_text(parts: PromptParts, style: str, sql: str) -> tuple[str, str]:
     """(prompt, completion) for fine-tuning; completion continues after the answer prefix."""
     p = build_prompt(parts, style)
-    body = _one_line(sql)
+    body = canonical_sql(sql, parts.dialect)
     if body.upper().startswith(ANSWER_PREFIX):
         body = body[len(ANSWER_PREFIX):]
     end = "<|im_end|>" if style == "chatml" else ";"
@@ -111,22 +111,13 @@ def canonical_sql(sql: str, dialect: str) -> str:
     examples and constrained decoding agree."""
     import sqlglot
 
-    from sqlglot import exp
-
     try:
         tree = sqlglot.parse_one(sql, read=dialect)
     except Exception:
         return _one_line(sql)
-    # Spider writes strings in double quotes ("Metallica"): a quoted "column" compared to
-    # something is really a string literal
-    for col in list(tree.find_all(exp.Column)):
-        ident = col.this
-        if not col.table and isinstance(ident, exp.Identifier) and ident.quoted:
-            parent = col.parent
-            if isinstance(parent, (exp.EQ, exp.NEQ, exp.Like, exp.GT, exp.LT, exp.GTE, exp.LTE)) and parent.expression is col:
-                col.replace(exp.Literal.string(ident.name))
-            elif isinstance(parent, exp.In):
-                col.replace(exp.Literal.string(ident.name))
+    from engine.sql.quoted_strings import fix_quoted_strings
+
+    fix_quoted_strings(tree)
     return tree.sql(dialect=dialect)
 
 

@@ -62,3 +62,42 @@ def schema_ddl(catalog: SchemaCatalog, tables: list[str] | None = None, samples:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())[:200]
+
+
+def type_family(t: str) -> str:
+    """Coarse type names, so reflected (VARCHAR(40), NUMERIC(10,2)) and declared schemas read alike."""
+    u = (t or "").upper()
+    if any(k in u for k in ("INT", "SERIAL")):
+        return "INTEGER"
+    if any(k in u for k in ("REAL", "FLOA", "DOUB", "NUMERIC", "DECIMAL", "NUMBER")):
+        return "REAL"
+    if any(k in u for k in ("DATE", "TIME")):
+        return "DATETIME"
+    if "BOOL" in u:
+        return "BOOLEAN"
+    return "TEXT"
+
+
+def table_compact(table: Table, samples: bool = False) -> str:
+    """One line per table: cheap in tokens, which is what CPU prompt processing pays for."""
+    fk_by_col = {fk.columns[0].lower(): fk for fk in table.foreign_keys if len(fk.columns) == 1}
+    cols = []
+    for c in table.columns:
+        part = f"{quote(c.name)} {type_family(c.type)}"
+        if c.primary_key:
+            part += " PRIMARY KEY"
+        fk = fk_by_col.get(c.name.lower())
+        if fk is not None:
+            ref = f"({quote(fk.ref_columns[0])})" if fk.ref_columns else ""
+            part += f" REFERENCES {quote(fk.ref_table)}{ref}"
+        if samples and c.samples:
+            part += " /* e.g. " + ", ".join("'" + s.replace("'", "''")[:30] + "'" for s in c.samples[:3]) + " */"
+        cols.append(part)
+    return f"CREATE TABLE {quote(table.name)} ({', '.join(cols)});"
+
+
+def schema_text(catalog: SchemaCatalog, tables: list[str] | None = None, style: str = "compact", samples: bool = False) -> str:
+    if style == "ddl":
+        return schema_ddl(catalog, tables, samples=samples)
+    wanted = None if tables is None else {t.lower() for t in tables}
+    return "\n".join(table_compact(t, samples) for t in catalog.tables if wanted is None or t.name.lower() in wanted)

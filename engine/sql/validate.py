@@ -9,6 +9,7 @@ from sqlglot import exp
 from engine.catalog.model import SchemaCatalog
 from engine.sql.guard import parse_single_select
 from engine.sql.limit import cap_rows
+from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
 
 
@@ -16,6 +17,10 @@ from engine.sql.schema_check import check_columns, check_tables
 class CheckedSql:
     sql: str  # what will run: regenerated from the checked tree, capped, in the target dialect
     tree: exp.Expression
+
+
+def _quoted_strings(tree, catalog, dialect, cap):
+    return fix_quoted_strings(tree, catalog)
 
 
 def _tables(tree, catalog, dialect, cap):
@@ -32,7 +37,7 @@ def _limit(tree, catalog, dialect, cap):
     return cap_rows(tree, cap)
 
 
-RULES = (_tables, _columns, _limit)
+RULES = (_quoted_strings, _tables, _columns, _limit)
 
 
 def check_sql(sql: str, catalog: SchemaCatalog, row_cap: int | None = 1000, dialect: str | None = None) -> CheckedSql:

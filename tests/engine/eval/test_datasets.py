@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from engine.eval.datasets import DatasetError, load_dataset, split_gold, spider_flags
+from engine.eval.datasets import DatasetError, load_dataset, spider_flags, split_gold
 from tests.conftest import SHARED, need_shared
 
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from engine.eval.defog_sqlite import build_sqlite
 from engine.eval.datasets import load_dataset
+from engine.eval.defog_sqlite import build_sqlite
 from engine.execute.runner import Database
 from tests.conftest import CHINOOK, SHARED, need_shared
 

@@ -1,0 +1,155 @@
+"""`sqlsage finetune …`: registered into the engine's CLI through the sqlsage.commands entry point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("finetune", help="LoRA fine-tune the SQL model on question→SQL pairs")
+    fsub = p.add_subparsers(dest="ft_command", required=True)
+
+    q = fsub.add_parser("prepare", help="collect, validate and split training pairs into a run directory")
+    q.add_argument("--run", required=True, type=Path)
+    q.add_argument("--spider", action="append", type=Path, default=[], help="Spider-style JSON of pairs")
+    q.add_argument("--tables", type=Path, default=None, help="Spider tables.json with their schemas")
+    q.add_argument("--csv", action="append", type=Path, default=[])
+    q.add_argument("--saved-db", default=None, help="include the 👍 pairs saved for this database")
+    q.add_argument("--synthetic-db", default=None, help="generate templated pairs from this database")
+    q.add_argument("--synthetic-count", type=int, default=200)
+    q.add_argument("--exclude-db", action="append", default=[], help="db_id never to train on (evaluated sets)")
+    q.add_argument("--max-eval", type=int, default=60)
+    common(q)
+    q.set_defaults(func=cmd_prepare)
+
+    t = fsub.add_parser("train", help="train (or resume) the LoRA in a prepared run directory")
+    t.add_argument("--run", required=True, type=Path)
+    t.add_argument("--base", default="smollm2-135m")
+    t.add_argument("--preset", choices=["quick", "balanced", "thorough"], default="balanced")
+    t.add_argument("--max-steps", type=int, default=None)
+    t.add_argument("--rank", type=int, default=None)
+    t.add_argument("--alpha", type=int, default=None)
+    t.add_argument("--lr", type=float, default=None)
+    t.add_argument("--epochs", type=float, default=None)
+    t.add_argument("--max-length", type=int, default=None)
+    t.add_argument("--checkpoint-every", type=int, default=None)
+    t.add_argument("--grad-accum", type=int, default=None, help="examples per optimizer step")
+    common(t)
+    t.set_defaults(func=cmd_train)
+
+    e = fsub.add_parser("export", help="export the run's adapter to GGUF and register it as a new version")
+    e.add_argument("--run", required=True, type=Path)
+    e.add_argument("--base", default="smollm2-135m")
+    e.add_argument("--name", default=None)
+    e.add_argument("--activate", action="store_true")
+    common(e)
+    e.set_defaults(func=cmd_export)
+
+    v = fsub.add_parser("versions", help="list fine-tuned versions")
+    common(v)
+    v.set_defaults(func=cmd_versions)
+
+    r = fsub.add_parser("rollback", help="re-activate the previously active model")
+    common(r)
+    r.set_defaults(func=cmd_rollback)
+
+    d = fsub.add_parser("delete", help="delete a fine-tuned version (not the active one)")
+    d.add_argument("name")
+    common(d)
+    d.set_defaults(func=cmd_delete)
+
+
+def _ws(args):
+    from engine.workspace import Workspace
+
+    return Workspace(args.workspace)
+
+
+def cmd_prepare(args) -> int:
+    from finetune.workflow import DataSources, prepare
+
+    src = DataSources(
+        spider_json=args.spider, spider_tables=args.tables, csv_files=args.csv, saved_db=args.saved_db,
+        synthetic_db=args.synthetic_db, synthetic_count=args.synthetic_count, exclude_dbs=set(args.exclude_db),
+        max_eval=args.max_eval,
+    )
+    info = prepare(args.run, _ws(args), src)
+    print(f"train pairs: {info.train}   held-out pairs: {info.eval}   invalid (not used): {len(info.invalid)}")
+    for line in info.invalid[:10]:
+        print("  invalid:", line)
+    print("sources:", json.dumps(info.sources))
+    return 0
+
+
+def cmd_train(args) -> int:
+    from finetune.train import PRESETS, TrainConfig
+    from finetune.workflow import run_training
+
+    cfg = TrainConfig(base_model=args.base, **PRESETS[args.preset])
+    for key, val in (("max_steps", args.max_steps), ("rank", args.rank), ("alpha", args.alpha), ("learning_rate", args.lr), ("epochs", args.epochs), ("max_length", args.max_length), ("checkpoint_every", args.checkpoint_every), ("grad_accum", args.grad_accum)):
+        if val is not None:
+            setattr(cfg, key, val)
+    stop = {"now": False}
+
+    def on_signal(*_):
+        stop["now"] = True  # finish the step, save a checkpoint, exit: resumable
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    def progress(p):
+        sys.stderr.write(f"\rstep {p.step}/{p.total_steps} loss {p.loss:.3f} eta {p.eta_seconds / 60:.1f} min rss {p.rss_mb:.0f} MB")
+        sys.stderr.flush()
+
+    res = run_training(args.run, _ws(args), cfg, progress, lambda: stop["now"])
+    sys.stderr.write("\n")
+    state = "stopped (resume with the same command)" if res.stopped else "finished"
+    print(f"{state}: {res.steps} steps, last loss {res.final_loss:.3f}, {res.seconds:.0f} s, backend {res.backend}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from engine.llm.registry import ModelRegistry
+    from finetune.workflow import export_and_register
+
+    ws = _ws(args)
+    spec = export_and_register(args.run, ws, args.base, name=args.name)
+    print(f"registered {spec.name}: {spec.adapter}")
+    if args.activate:
+        ModelRegistry(ws.models_dir).set_active(spec.name)
+        print(f"active model: {spec.name}")
+    return 0
+
+
+def cmd_versions(args) -> int:
+    from engine.llm.registry import ModelRegistry
+    from finetune.versions import list_versions
+
+    ws = _ws(args)
+    active = ModelRegistry(ws.models_dir).active()
+    for v in list_versions(ws):
+        mark = "*" if v["name"] == active else " "
+        print(f"{mark} {v['name']:<28} {v['created']}  {v['size_bytes'] / 1e6:.1f} MB  metrics={json.dumps(v['metrics'])}")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    from engine.llm.registry import ModelRegistry
+
+    print(f"active model: {ModelRegistry(_ws(args).models_dir).rollback()}")
+    return 0
+
+
+def cmd_delete(args) -> int:
+    from finetune.versions import delete_version
+
+    delete_version(_ws(args), args.name)
+    print(f"deleted {args.name}")
+    return 0
+
+
+__all__ = ["register", "argparse"]

@@ -1,0 +1,121 @@
+"""The whole fine-tune as one readable sequence: data → train → export → evaluate → register.
+
+Used by `sqlsage finetune` and by the GUI wizard; each step is also callable alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.catalog.model import SchemaCatalog
+from engine.catalog.spider_tables import load_spider_tables
+from engine.llm.registry import ModelRegistry, ModelSpec
+from engine.workspace import Workspace
+from finetune.data import (
+    TrainPair,
+    dedupe,
+    pairs_from_csv,
+    pairs_from_spider,
+    render,
+    save_jsonl,
+    split,
+    validate_pairs,
+)
+from finetune.export import export_lora_gguf, model_heads
+from finetune.train import TrainConfig, TrainProgress, TrainResult, train
+from finetune.versions import register_version
+
+
+@dataclass
+class DataSources:
+    spider_json: list[Path] = field(default_factory=list)
+    spider_tables: Path | None = None  # schemas for the Spider pairs
+    csv_files: list[Path] = field(default_factory=list)
+    saved_db: str | None = None  # a connection whose saved 👍 pairs join the data
+    synthetic_db: str | None = None  # generate templated pairs from this database's schema
+    synthetic_count: int = 0
+    exclude_dbs: set[str] = field(default_factory=set)  # never train on what you report accuracy on
+    eval_fraction: float = 0.1
+    max_eval: int = 60
+    seed: int = 13
+
+
+@dataclass
+class PreparedData:
+    train: int
+    eval: int
+    invalid: list[str]
+    sources: dict
+
+
+def prepare(run_dir: Path, ws: Workspace, src: DataSources, style: str = "chatml") -> PreparedData:
+    """Collect, validate, de-duplicate, split; write train.jsonl / eval.jsonl in run_dir."""
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    catalogs: dict[str, SchemaCatalog] = {}
+    pairs: list[TrainPair] = []
+    counts: dict[str, int] = {}
+    if src.spider_tables:
+        catalogs.update(load_spider_tables(src.spider_tables))
+    for path in src.spider_json:
+        got = pairs_from_spider(path, src.exclude_dbs)
+        counts[f"spider:{Path(path).name}"] = len(got)
+        pairs += got
+    for path in src.csv_files:
+        got = pairs_from_csv(path, db_id="csv")
+        counts[f"csv:{Path(path).name}"] = len(got)
+        pairs += got
+    for url, kind in ((src.saved_db, "saved"), (src.synthetic_db, "synthetic")):
+        if not url:
+            continue
+        from engine.session import open_session
+
+        session = open_session(ws, url)
+        key = f"{kind}:{session.catalog.name}"
+        catalogs[key] = session.catalog
+        if kind == "saved":
+            from finetune.data import pairs_from_saved
+
+            got = pairs_from_saved(ws.read_jsonl(url, "examples.jsonl"), key)
+        else:
+            from finetune.synthetic import synthetic_pairs
+
+            got = [TrainPair(q, s, key, "synthetic") for q, s in synthetic_pairs(session.catalog, src.synthetic_count, seed=src.seed)]
+        counts[key] = len(got)
+        pairs += got
+    if any(p.db_id == "csv" for p in pairs) and "csv" not in catalogs:
+        if src.saved_db or src.synthetic_db:
+            first = next(k for k in catalogs if k.startswith(("saved:", "synthetic:")))
+            catalogs["csv"] = catalogs[first]
+    good, bad = validate_pairs(pairs, catalogs)
+    train_pairs, eval_pairs = split(dedupe(good), src.eval_fraction, src.seed, src.max_eval)
+    save_jsonl(run_dir / "train.jsonl", render(train_pairs, catalogs, style))
+    save_jsonl(run_dir / "eval.jsonl", render(eval_pairs, catalogs, style))
+    save_jsonl(run_dir / "eval_pairs.jsonl", eval_pairs)
+    info = PreparedData(len(train_pairs), len(eval_pairs), [f"{p.question[:60]!r}: {why}" for p, why in bad], counts)
+    (run_dir / "data.json").write_text(json.dumps(asdict(info), indent=1))
+    return info
+
+
+def run_training(
+    run_dir: Path,
+    ws: Workspace,
+    config: TrainConfig,
+    progress: Callable[[TrainProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
+    registry = ModelRegistry(ws.models_dir)
+    gguf = registry.resolve_path(registry.get(config.base_model))
+    return train(run_dir, gguf, config, progress, should_stop)
+
+
+def export_and_register(run_dir: Path, ws: Workspace, base: str, metrics: dict | None = None, name: str | None = None) -> ModelSpec:
+    registry = ModelRegistry(ws.models_dir)
+    gguf = registry.resolve_path(registry.get(base))
+    arch, n_head, n_kv = model_heads(gguf)
+    adapter = export_lora_gguf(Path(run_dir) / "checkpoint", Path(run_dir) / "adapter.gguf", arch, n_head, n_kv)
+    data = json.loads((Path(run_dir) / "data.json").read_text()) if (Path(run_dir) / "data.json").exists() else {}
+    return register_version(ws, adapter, base, metrics or {}, data, name)

@@ -1,0 +1,119 @@
+"""The main window's wiring with a scripted model, then once with the real model."""
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from app.main_window import MainWindow  # noqa: E402
+from engine.llm import loader  # noqa: E402
+from tests.engine.test_pipeline import ScriptedModel  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, workspace, chinook_url):
+    win = MainWindow(workspace, chinook_url)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.session is not None, timeout=60000)
+    return win
+
+
+@pytest.fixture
+def scripted(monkeypatch):
+    model = ScriptedModel([])
+    monkeypatch.setattr(loader, "load_model", lambda *a, **k: model)
+    return model
+
+
+def ask(qtbot, win, question, refine=False):
+    win.question.setPlainText(question)
+    with qtbot.waitSignal(win.answered, timeout=120000) as blocker:
+        win.ask(refine=refine)
+    return blocker.args[0]
+
+
+def test_schema_tree_lists_tables_and_filters(window):
+    assert window.tree.topLevelItemCount() == 11
+    window.filter.setText("invoice")
+    visible = [window.tree.topLevelItem(i).text(0) for i in range(11) if not window.tree.topLevelItem(i).isHidden()]
+    assert set(visible) == {"Invoice", "InvoiceLine", "Customer"} or {"Invoice", "InvoiceLine"} <= set(visible)
+
+
+def test_ask_shows_rows_chart_sql_and_trace(qtbot, window, scripted):
+    scripted.outputs = [" g.Name, COUNT(*) AS tracks FROM Track t JOIN Genre g ON t.GenreId = g.GenreId GROUP BY g.Name"]
+    result = ask(qtbot, window, "How many tracks per genre?")
+    assert result.ok
+    assert window.results.rowCount() == 25 and window.results.columns == ["Name", "tracks"]
+    assert "GROUP BY" in window.sql_edit.toPlainText()
+    assert "Tables in the prompt" in window.trace.toHtml()
+    assert window.chart.chart().series()  # label + numeric column -> a bar chart
+    assert window.up_btn.isEnabled()
+
+
+def test_errors_are_readable_not_tracebacks(qtbot, window, scripted):
+    scripted.outputs = [" x FROM nowhere"] * 3
+    result = ask(qtbot, window, "nonsense")
+    assert not result.ok
+    assert "does not exist" in window.message.text() and "Traceback" not in window.message.text()
+
+
+def test_thumbs_up_saves_only_valid_pairs(qtbot, window, scripted):
+    scripted.outputs = [" COUNT(*) FROM Album"]
+    ask(qtbot, window, "How many albums?")
+    window.thumbs_up()
+    qtbot.waitUntil(lambda: window.saved_list.count() == 1, timeout=60000)
+    assert "How many albums?" in window.saved_list.item(0).text()
+    # the saved pair is now retrievable as an example
+    from engine.retrieval.retrieve import RetrievalSettings, retrieve
+
+    got = retrieve("How many albums are there", window.session.catalog, window.session.index, RetrievalSettings())
+    assert got.examples and "Album" in got.examples[0].sql
+
+
+def test_refine_sends_the_previous_turn(qtbot, window, scripted):
+    scripted.outputs = [" Name FROM Artist", " Name FROM Artist WHERE Name LIKE 'A%'"]
+    ask(qtbot, window, "List artists")
+    ask(qtbot, window, "only those starting with A", refine=True)
+    assert "List artists" in scripted.prompts[1] and "SELECT Name FROM Artist" in scripted.prompts[1]
+
+
+def test_pinned_tables_go_into_the_prompt(qtbot, window, scripted):
+    item = window.tree.findItems("Playlist", Qt.MatchExactly)[0]
+    item.setCheckState(0, Qt.Checked)
+    scripted.outputs = [" COUNT(*) FROM Album"]
+    result = ask(qtbot, window, "How many albums?")
+    assert {"name": "Playlist", "why": "pinned"}.items() <= next(t for t in result.trace.tables if t["name"] == "Playlist").items()
+
+
+def test_edited_sql_runs_through_the_guard(qtbot, window):
+    window.sql_edit.setPlainText("DELETE FROM Artist")
+    window.run_edited_sql()
+    qtbot.waitUntil(lambda: "Only SELECT" in window.message.text(), timeout=30000)
+    window.sql_edit.setPlainText("SELECT Name FROM Artist LIMIT 3")
+    window.run_edited_sql()
+    qtbot.waitUntil(lambda: window.results.rowCount() == 3, timeout=30000)
+
+
+def test_event_loop_stays_responsive_during_a_slow_query(qtbot, window, scripted):
+    scripted.outputs = [" count(*) FROM Track a, Track b, Track c"]
+    window.question.setPlainText("a very slow question")
+    window.ask()
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(50)
+    qtbot.wait(600)
+    window.cancel()
+    qtbot.waitUntil(lambda: window.ask_btn.isEnabled(), timeout=30000)
+    timer.stop()
+    assert len(ticks) >= 5  # the GUI thread kept running timers while the query ran
+    assert "cancel" in window.message.text().lower() or "longer than" in window.message.text()
+
+
+def test_real_model_answers_in_the_window(qtbot, window):
+    result = ask(qtbot, window, "How many albums are there?")
+    assert result.trace.attempts and result.trace.attempts[0].raw_output
+    assert window.sql_edit.toPlainText().startswith("SELECT")

@@ -1,0 +1,17 @@
+import pytest
+
+from finetune.workflow import DataSources, prepare
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """A prepared run directory: synthetic pairs over Chinook (short prompts, real schema)."""
+    from engine.workspace import Workspace
+    from tests.conftest import CHINOOK
+
+    root = tmp_path_factory.mktemp("ft")
+    ws = Workspace(root / "ws")
+    run = root / "run"
+    info = prepare(run, ws, DataSources(synthetic_db=f"sqlite:///{CHINOOK}", synthetic_count=40, max_eval=6))
+    assert info.train > 10
+    return ws, run
