@@ -115,6 +115,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_ask(ns)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from engine.importer import run_import
+
+    summary = run_import(
+        Workspace(args.workspace), db=args.db, ddl=args.ddl, dialect=args.dialect, name=args.name,
+        docs=args.docs, examples=args.examples, progress=_progress("import"),
+    )
+    print("\n".join(summary.lines()))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from engine.eval.harness import run_eval_cli
 
@@ -143,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     _common(p)
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("import", help="import a schema (connection or DDL files), docs and example pairs")
+    p.add_argument("--db", default=None, help="reflect this database")
+    p.add_argument("--ddl", nargs="+", type=Path, default=None, help="DDL files (.sql), or a Spider tables.json")
+    p.add_argument("--dialect", default="postgres", help="dialect of the DDL files (any sqlglot reads)")
+    p.add_argument("--name", default=None, help="name of an offline (DDL-only) catalog")
+    p.add_argument("--docs", nargs="+", type=Path, default=None, help="column docs (.json/.csv) or notes (.md)")
+    p.add_argument("--examples", nargs="+", type=Path, default=None, help="question→SQL pairs (.json/.csv)")
+    _common(p)
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("models", help="list, add or activate models")
     p.add_argument("action", nargs="?", choices=["list", "add", "activate"], default="list")

@@ -83,7 +83,7 @@ def split_statements(text: str, dialect: str) -> list[tuple[int, str]]:
 def import_ddl(text: str, dialect: str = "postgres", name: str = "ddl", source: str = "") -> DDLImport:
     result = DDLImport(SchemaCatalog(name=name, dialect=dialect))
     tables: dict[str, Table] = {}
-    where = f"{source}:" if source else "line "
+    where = f"{source} line " if source else "line "
     for line, stmt in split_statements(text, dialect):
         head = stmt.lstrip("( \n\t").split(None, 1)[0].upper() if stmt.strip() else ""
         if head not in _SCHEMA_VERBS:

@@ -1,0 +1,50 @@
+"""`sqlsage eval --mode all` on Spider dev, the Chinook Spider questions and the defog SQLite set.
+
+Writes benchmarks/results/accuracy_<set>_<model>.json and prints each set's table.
+Full runs take hours on 2 cores; --limit N runs a slice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "datasets"
+
+SETS = {
+    "spider-dev": ["--dataset", str(DATA / "spider/dev.json"), "--db-dir", str(DATA / "spider/database")],
+    "chinook": ["--dataset", str(DATA / "chinook/spider_chinook_questions.json"), "--db", f"sqlite:///{ROOT / 'assets/chinook.sqlite'}"],
+    "defog-sqlite": ["--dataset", str(DATA / "defog/questions_gen_sqlite.csv"), "--db-dir", str(DATA / "defog")],
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", nargs="+", default=list(SETS))
+    ap.add_argument("--model", default="smollm2-135m")
+    ap.add_argument("--mode", default="all")
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
+    ap.add_argument("--grammar", action="store_true")
+    ap.add_argument("--ft-model", default=None)
+    args = ap.parse_args()
+    for name in args.sets:
+        out = ROOT / "benchmarks" / "results" / f"accuracy_{name}_{args.model}{'_grammar' if args.grammar else ''}.json"
+        cmd = [sys.executable, "-m", "engine.cli", "eval", *SETS[name], "--mode", args.mode, "--model", args.model,
+               "--workspace", args.workspace, "--json", str(out), "--examples", str(DATA / "spider/train_spider.json")]
+        if args.limit:
+            cmd += ["--limit", str(args.limit)]
+        if args.grammar:
+            cmd.append("--grammar")
+        if args.ft_model:
+            cmd += ["--ft-model", args.ft_model]
+        print(f"== {name}", flush=True)
+        subprocess.run(cmd, check=True, cwd=ROOT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+import json
+import subprocess
+import sys
+
+from engine.catalog.model import SchemaCatalog
+from engine.importer import offline_url, run_import
+from tests.conftest import SHARED, need_shared
+
+
+def test_offline_ddl_docs_and_examples(workspace, tmp_path):
+    need_shared("defog", "academic")
+    ddl = SHARED / "defog/academic/academic.sql"
+    examples = tmp_path / "pairs.json"
+    examples.write_text(json.dumps([
+        {"question": "How many authors are there?", "query": "SELECT count(*) FROM author"},
+        {"question": "Bad one", "query": "SELECT nme FROM author"},
+        {"question": "Write", "query": "DELETE FROM author"},
+    ]))
+    notes = tmp_path / "terms.md"
+    notes.write_text("# Business terms\n\nA prolific author has written more than 10 publications.\n\n# Other\n\nCitations count both ways.")
+    s = run_import(workspace, ddl=[ddl], name="academic", docs=[SHARED / "defog/academic/academic.json", notes], examples=[examples])
+    assert s.tables == 15 and s.docs_applied > 30 and s.notes == 2
+    assert s.examples_added == 1 and len(s.examples_invalid) == 2
+    cat = SchemaCatalog.load(workspace.catalog_path(offline_url("academic")))
+    assert cat.table("author").column("aid").comment
+    from engine.index.store import KnowledgeIndex
+
+    idx = KnowledgeIndex(workspace.index_dir(offline_url("academic")))
+    assert idx.search("what counts as a prolific author", "doc", k=1)[0].entry.text.startswith("Business terms")
+    assert idx.search("how many authors", "example", k=1)[0].entry.payload["sql"].upper().startswith("SELECT COUNT")
+
+
+def test_reimport_shows_a_diff_and_keeps_docs(workspace, tmp_path):
+    a = tmp_path / "a.sql"
+    a.write_text("CREATE TABLE t (id INT PRIMARY KEY, name TEXT); CREATE TABLE gone (x INT);")
+    docs = tmp_path / "d.csv"
+    docs.write_text("table,column,description\nt,name,The display name\n")
+    run_import(workspace, ddl=[a], name="demo", docs=[docs])
+    a.write_text("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, extra INT); CREATE TABLE new_one (y INT);")
+    s = run_import(workspace, ddl=[a], name="demo")
+    assert s.diff.tables_added == ["new_one"] and s.diff.tables_removed == ["gone"]
+    assert s.diff.columns_added == ["t.extra"] and s.diff.columns_changed
+    cat = SchemaCatalog.load(workspace.catalog_path(offline_url("demo")))
+    assert cat.table("t").column("name").comment == "The display name"
+
+
+def test_cli_import_lists_skipped_statements(tmp_path):
+    bad = tmp_path / "bad.sql"
+    bad.write_text("CREATE TABLE ok (a INT);\nCREATE TABLE broken (;\n")
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "import", "--ddl", str(bad), "--name", "x", "--workspace", str(tmp_path / "ws")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "1 tables" in out.stdout and "skipped: " in out.stdout and "line 2" in out.stdout
+
+
+def test_spider_tables_json_import(workspace):
+    need_shared("spider", "tables.json")
+    s = run_import(workspace, ddl=[SHARED / "spider/tables.json"], name="spider")
+    assert s.tables == 876
