@@ -213,6 +213,9 @@ class MainWindow(QMainWindow):
         split.setSizes([300, 980])
         self.setCentralWidget(split)
         self.statusBar().addPermanentWidget(QLabel(PRIVACY))
+        menu = self.menuBar().addMenu("&Models")
+        menu.addAction("Model manager…", self.open_model_manager)
+        menu.addAction("Fine-tune on this database…", self.open_finetune_wizard)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.ask)
 
     def _fill_models(self) -> None:
@@ -221,6 +224,30 @@ class MainWindow(QMainWindow):
         for spec in self.registry.list():
             self.model_box.addItem(spec.name)
         self.model_box.setCurrentText(active)
+
+    def open_model_manager(self):
+        from app.model_manager import ModelManager
+
+        dlg = ModelManager(self.ws, self)
+        dlg.activated.connect(self._model_activated)
+        dlg.show()
+        return dlg
+
+    def open_finetune_wizard(self):
+        if self.session is None:
+            self.show_error("Connect a database first: the wizard learns from its schema and saved pairs.")
+            return None
+        from app.finetune_wizard import FinetuneWizard
+
+        wiz = FinetuneWizard(self.ws, self.session.url, self)
+        wiz.deployed.connect(self._model_activated)
+        wiz.show()
+        return wiz
+
+    def _model_activated(self, name: str) -> None:
+        """The next question uses the newly active model: no restart."""
+        self._fill_models()
+        self.status(f"Model {name} is active; the next question uses it.")
 
     def _model_chosen(self, _i: int) -> None:
         name = self.model_box.currentText()

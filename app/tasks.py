@@ -48,14 +48,16 @@ class TaskRunner(QObject):
 
     def start(self, fn, on_done=None, on_failed=None, on_progress=None) -> Task:
         task = Task(fn)
+        # queued connections deliver one event per slot, in connection order: forget the task
+        # first, so a callback that starts the next task never sees this one as still running
+        task.signals.done.connect(lambda *_: self._running.discard(task))
+        task.signals.failed.connect(lambda *_: self._running.discard(task))
         if on_done:
             task.signals.done.connect(on_done)
         if on_failed:
             task.signals.failed.connect(on_failed)
         if on_progress:
             task.signals.progress.connect(on_progress)
-        task.signals.done.connect(lambda *_: self._running.discard(task))
-        task.signals.failed.connect(lambda *_: self._running.discard(task))
         self._running.add(task)
         self.pool.start(task)
         return task

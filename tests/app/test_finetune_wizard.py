@@ -1,0 +1,82 @@
+"""Walk the fine-tuning wizard end to end on a tiny real CPU run, with pause and resume."""
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+pytest.importorskip("peft", reason="the finetune extra is not installed")
+
+from app.main_window import MainWindow  # noqa: E402
+from engine.llm.registry import ModelRegistry  # noqa: E402
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(widget, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / name))
+
+
+def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
+    win = MainWindow(workspace, chinook_url)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.session is not None, timeout=60000)
+    wiz = win.open_finetune_wizard()
+    qtbot.addWidget(wiz)
+
+    data = wiz.data_page
+    data.saved.setChecked(False)
+    data.synth.setValue(40)
+    data.held.setValue(4)
+    data.prepare()
+    qtbot.waitUntil(lambda: data.isComplete(), timeout=120000)
+    assert data.preview.rowCount() > 10 and "held out" in data.summary.text()
+    shot(wiz, "wizard_1_data.png")
+    wiz.next()
+
+    settings = wiz.settings_page
+    settings.steps.setValue(6)
+    settings.rank.setValue(4)
+    settings.alpha.setValue(8)
+    settings.lr.setValue(0.001)
+    shot(wiz, "wizard_2_settings.png")
+    wiz.next()
+
+    train = wiz.train_page
+    train.start()
+    qtbot.waitUntil(lambda: train.bar.value() >= 1, timeout=300000)
+    train.pause()
+    qtbot.waitUntil(lambda: train.result is not None, timeout=300000)
+    assert train.result.stopped and not train.isComplete()
+    paused_at = train.result.steps
+    assert (wiz.run_dir / "checkpoint" / "state.json").exists()
+    train.start()  # resume from the checkpoint
+    qtbot.waitUntil(lambda: train.isComplete(), timeout=600000)
+    assert train.result.steps == 6 and train.result.steps > paused_at
+    shot(wiz, "wizard_3_train.png")
+    wiz.next()
+
+    ev = wiz.evaluate_page
+    qtbot.waitUntil(lambda: ev.isComplete(), timeout=600000)
+    assert "EX" in ev.label.text() and ev.table.rowCount() >= 1
+    assert ev.table.item(0, 1).text() == f"{ev.comparison.before:.3f}"
+    shot(wiz, "wizard_4_evaluate.png")
+    wiz.next()
+
+    monkeypatch.setattr(wiz, "confirm_worse", lambda comp: True)
+    dep = wiz.deploy_page
+    dep.activate.setChecked(True)
+    shot(wiz, "wizard_5_deploy.png")
+    assert dep.validatePage()
+    active = ModelRegistry(workspace.models_dir).active()
+    assert active == ev.spec.name
+    assert win.model_box.currentText() == active  # the main window picked it up without a restart
+
+    mgr = win.open_model_manager()
+    qtbot.addWidget(mgr)
+    names = [mgr.table.item(i, 1).text() for i in range(mgr.table.rowCount())]
+    assert active in names
+    shot(mgr, "model_manager.png")
+    mgr.rollback()
+    assert ModelRegistry(workspace.models_dir).active() == "smollm2-135m"
