@@ -39,6 +39,9 @@ class AskOptions:
     notes: list[str] = field(default_factory=list)  # extra instructions (defog's per-question rules)
     schema_style: str = "compact"  # or "ddl"; fine-tuning trains on the same style
     schema_samples: bool = False
+    value_linking: bool = True
+    candidates: int = 1  # >1: execution-guided selection among sampled candidates
+    sample_temperature: float = 0.7
 
 
 class _Stopwatch:
@@ -67,9 +70,15 @@ def ask(
 
     with _Stopwatch(trace, "retrieve"):
         retrieved = _retrieve(question, session, opts)
+        links = session.value_index().link(question) if opts.value_linking and opts.mode != "zero-shot" else []
+        for link in links:  # a linked value pulls its table into the prompt
+            if link.table not in retrieved.table_names():
+                from engine.retrieval.retrieve import ScoredItem
+
+                retrieved.tables.append(ScoredItem(link.table, 1.0, "value"))
     trace.tables = [{"name": t.name, "score": round(t.score, 4), "why": t.why} for t in retrieved.tables]
     trace.examples = [{"question": e.question, "sql": e.sql, "score": round(e.score, 4)} for e in retrieved.examples]
-    trace.notes = retrieved.notes
+    trace.notes = retrieved.notes + [link.hint() for link in links]
 
     parts = PromptParts(
         dialect=catalog.dialect,
@@ -78,6 +87,7 @@ def ask(
         examples=[(e.question, e.sql) for e in reversed(retrieved.examples)],  # most similar nearest the question
         notes=opts.notes + retrieved.notes,
         history=opts.history,
+        hints=[link.hint() for link in links],
     )
     prompt = first = build_prompt(parts, model.prompt_style)
     trace.prompt = prompt.text
@@ -85,43 +95,91 @@ def ask(
     if opts.grammar is not None:
         gen = GenerationSettings(**{**gen.__dict__, "grammar": opts.grammar(catalog, retrieved.table_names())})
 
-    for attempt_no in range(opts.max_repairs + 1):
-        try:
-            with _Stopwatch(trace, "generate"):
-                raw = model.complete(prompt.text, gen, on_token)
-        except GenerationCancelled as exc:
-            result.error = str(exc)
-            break
-        sql = extract_sql(raw, prompt.answer_prefix)
-        attempt = Attempt(raw_output=raw, sql=sql)
-        trace.attempts.append(attempt)
-        result.sql = sql
-        try:
-            with _Stopwatch(trace, "validate"):
-                checked = check_sql(sql, catalog, row_cap=opts.row_cap)
-            result.sql = checked.sql
-            with _Stopwatch(trace, "execute"):
-                rows = session.db.run(checked.sql, row_cap=opts.row_cap, timeout_s=opts.timeout_s)
-        except SqlRejected as exc:
-            attempt.error, attempt.rule = str(exc), exc.rule
-            if exc.rule in ("not_read_only", "forbidden_function", "multi_statement", "not_select", "control_char"):
-                result.error = f"Refused: {exc}"
-                break  # never repair towards a write: the refusal is the answer
-        except (QueryTimeout, QueryCancelled, ConnectionProblem) as exc:
-            attempt.error, attempt.rule = str(exc), "execute"
-            result.error = str(exc)
-            break
-        except sa.exc.DBAPIError as exc:
-            attempt.error, attempt.rule = _db_message(exc), "execute"
-        else:
-            result.columns, result.rows, result.truncated = rows.columns, rows.rows, rows.truncated
-            result.error = None
-            break
-        result.error = attempt.error
-        if attempt_no < opts.max_repairs:
-            prompt = repair_prompt(first, sql, attempt.error, model.prompt_style)
+    outcome = None
+    if opts.candidates > 1:
+        outcome = _select_by_execution(prompt, gen, session, model, opts, trace, on_token)
+    if outcome is None or (not outcome.ok and not outcome.final):
+        outcome = _generate_and_repair(first, gen, session, model, opts, trace, on_token)
+    result.sql, result.error = outcome.sql, outcome.error
+    if outcome.rows is not None:
+        result.columns, result.rows, result.truncated = outcome.rows.columns, outcome.rows.rows, outcome.rows.truncated
     trace.timings["total"] = time.perf_counter() - start
     return result
+
+
+@dataclass
+class _Outcome:
+    sql: str
+    error: str | None = None
+    rows: object = None  # ExecResult
+    final: bool = False  # a refusal, timeout or cancel: do not try again
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.rows is not None
+
+
+_NEVER_REPAIR = ("not_read_only", "forbidden_function", "multi_statement", "not_select", "control_char")
+
+
+def _try_once(prompt, gen, session, model, opts, trace, on_token) -> _Outcome:
+    """Generate, check and execute one candidate."""
+    try:
+        with _Stopwatch(trace, "generate"):
+            raw = model.complete(prompt.text, gen, on_token)
+    except GenerationCancelled as exc:
+        return _Outcome("", str(exc), final=True)
+    sql = extract_sql(raw, prompt.answer_prefix)
+    attempt = Attempt(raw_output=raw, sql=sql)
+    trace.attempts.append(attempt)
+    try:
+        with _Stopwatch(trace, "validate"):
+            checked = check_sql(sql, session.catalog, row_cap=opts.row_cap)
+        with _Stopwatch(trace, "execute"):
+            rows = session.db.run(checked.sql, row_cap=opts.row_cap, timeout_s=opts.timeout_s)
+    except SqlRejected as exc:
+        attempt.error, attempt.rule = str(exc), exc.rule
+        if exc.rule in _NEVER_REPAIR:  # never repair towards a write: the refusal is the answer
+            return _Outcome(sql, f"Refused: {exc}", final=True)
+        return _Outcome(sql, attempt.error)
+    except (QueryTimeout, QueryCancelled, ConnectionProblem) as exc:
+        attempt.error, attempt.rule = str(exc), "execute"
+        return _Outcome(checked.sql, str(exc), final=True)
+    except sa.exc.DBAPIError as exc:
+        attempt.error, attempt.rule = _db_message(exc), "execute"
+        return _Outcome(checked.sql, attempt.error)
+    return _Outcome(checked.sql, None, rows)
+
+
+def _generate_and_repair(first, gen, session, model, opts, trace, on_token) -> _Outcome:
+    prompt = first
+    outcome = _Outcome("", "no attempt")
+    for attempt_no in range(opts.max_repairs + 1):
+        outcome = _try_once(prompt, gen, session, model, opts, trace, on_token)
+        if outcome.ok or outcome.final:
+            break
+        if attempt_no < opts.max_repairs:
+            prompt = repair_prompt(first, outcome.sql, outcome.error, model.prompt_style)
+    return outcome
+
+
+def _select_by_execution(prompt, gen, session, model, opts, trace, on_token) -> _Outcome | None:
+    """Greedy plus sampled candidates; those that run vote with their result sets."""
+    outcomes = []
+    for i in range(opts.candidates):
+        g = gen if i == 0 else GenerationSettings(**{**gen.__dict__, "temperature": opts.sample_temperature, "seed": i})
+        o = _try_once(prompt, g, session, model, opts, trace, on_token if i == 0 else None)
+        if o.final and o.error and o.error.startswith("Refused"):
+            return o
+        outcomes.append(o)
+    runnable = [o for o in outcomes if o.ok]
+    if not runnable:
+        return outcomes[0]
+    votes: dict[str, list[_Outcome]] = {}
+    for o in runnable:
+        key = repr(sorted(map(repr, o.rows.rows)))
+        votes.setdefault(key, []).append(o)
+    return max(votes.values(), key=len)[0]  # ties keep the earliest (greedy first)
 
 
 def _retrieve(question: str, session: Session, opts: AskOptions) -> Retrieved:

@@ -21,6 +21,20 @@ class Session:
     index: KnowledgeIndex
     db: Database
     pinned: list[str] = field(default_factory=list)
+    values: object = None  # ValueIndex, for value linking
+
+    def value_index(self):
+        """Built on first use (one DISTINCT scan per text column), then read from the workspace."""
+        if self.values is None:
+            from engine.retrieval.value_link import ValueIndex
+
+            path = self.workspace.connection_dir(self.url) / "values.json"
+            if path.exists():
+                self.values = ValueIndex.load(path)
+            else:
+                self.values = ValueIndex.build(self.db, self.catalog)
+                self.values.save(path)
+        return self.values
 
     def saved_examples(self) -> list[ExamplePair]:
         return [ExamplePair(r["question"], r["sql"], source=r.get("source", "user")) for r in self.workspace.read_jsonl(self.url, "examples.jsonl")]

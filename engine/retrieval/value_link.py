@@ -1,0 +1,95 @@
+"""Value linking: literals in the question ("AC/DC", "Brazil") matched to stored column values,
+so the prompt names the right column and the exact stored spelling."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from engine.catalog.model import SchemaCatalog, write_atomic
+from engine.prompt.schema_text import type_family
+
+PER_COLUMN = 3000
+MAX_LEN = 60
+STOP = {"the", "and", "for", "with", "from", "what", "which", "who", "how", "many", "all", "are", "is", "of", "in",
+        "by", "list", "show", "find", "give", "name", "names", "number", "each", "that", "have", "has", "their", "there"}
+
+
+@dataclass
+class ValueLink:
+    phrase: str
+    table: str
+    column: str
+    value: str
+
+    def hint(self) -> str:
+        return f"'{self.value}' is a value of {self.table}.{self.column}"
+
+
+class ValueIndex:
+    """Normalised value -> where it is stored. Built once per connection, kept in the workspace."""
+
+    def __init__(self, entries: dict[str, list[list[str]]]):
+        self.entries = entries
+        self.max_words = max((len(k.split()) for k in entries), default=1)
+
+    @classmethod
+    def build(cls, db, catalog: SchemaCatalog) -> ValueIndex:
+        entries: dict[str, list[list[str]]] = {}
+        prep = db.engine.dialect.identifier_preparer
+        with db.engine.connect() as conn:
+            for t in catalog.tables:
+                for c in t.columns:
+                    if type_family(c.type) != "TEXT" or c.primary_key:
+                        continue
+                    sql = f"SELECT DISTINCT {prep.quote(c.name)} FROM {prep.quote(t.name)} WHERE {prep.quote(c.name)} IS NOT NULL LIMIT {PER_COLUMN}"
+                    try:
+                        values = [r[0] for r in conn.exec_driver_sql(sql)]
+                    except sa.exc.DBAPIError:
+                        conn.rollback()
+                        continue
+                    for v in values:
+                        if isinstance(v, str) and 2 < len(v) <= MAX_LEN and not v.isdigit():
+                            entries.setdefault(normalise(v), []).append([t.name, c.name, v])
+        return cls(entries)
+
+    def save(self, path: Path) -> None:
+        write_atomic(path, json.dumps(self.entries))
+
+    @classmethod
+    def load(cls, path: Path) -> ValueIndex:
+        return cls(json.loads(Path(path).read_text()))
+
+    def link(self, question: str, max_links: int = 4) -> list[ValueLink]:
+        """Longest exact (case-insensitive) n-gram matches first; quoted phrases always tried."""
+        words = re.findall(r"[\w'/&.-]+", question)
+        found: list[ValueLink] = []
+        used: set[int] = set()
+        quoted = re.findall(r"[\"“']([^\"”']{3,60})[\"”']", question)
+        for q in quoted:
+            for table, col, value in self.entries.get(normalise(q), [])[:2]:
+                found.append(ValueLink(q, table, col, value))
+        for n in range(min(self.max_words, 6), 0, -1):
+            for i in range(len(words) - n + 1):
+                span = set(range(i, i + n))
+                if span & used:
+                    continue
+                phrase = " ".join(words[i : i + n]).strip(".'")
+                key = normalise(phrase)
+                if n == 1 and (key in STOP or len(key) < 3):
+                    continue
+                hits = self.entries.get(key)
+                if hits and len(hits) <= 3:
+                    used |= span
+                    for table, col, value in hits:
+                        if not any(f.table == table and f.column == col and f.value == value for f in found):
+                            found.append(ValueLink(phrase, table, col, value))
+        return found[:max_links]
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())

@@ -1,0 +1,53 @@
+"""Accuracy levers: value linking, execution-guided selection, grammar-constrained decoding."""
+
+from engine.pipeline import AskOptions, ask
+from engine.session import open_session
+from engine.sql.grammar import schema_grammar
+from tests.engine.test_pipeline import ScriptedModel
+
+
+def test_value_linking_names_the_column_and_stored_spelling(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    links = session.value_index().link("How many rock tracks are there by ac/dc?")
+    hints = {link.hint() for link in links}
+    assert "'Rock' is a value of Genre.Name" in hints
+    assert "'AC/DC' is a value of Artist.Name" in hints
+    model = ScriptedModel([" COUNT(*) FROM Genre"])
+    res = ask("How many rock tracks are there?", session, model)
+    assert "'Rock' is a value of Genre.Name" in model.prompts[0]
+    assert any(t["name"] == "Genre" for t in res.trace.tables)
+    # the index is cached in the workspace for the next session
+    assert (workspace.connection_dir(chinook_url) / "values.json").exists()
+
+
+def test_execution_guided_selection_votes_by_result(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    # greedy answer is wrong; two sampled candidates agree on another result; one fails
+    model = ScriptedModel([" COUNT(*) FROM Artist", " COUNT(*) FROM Album", " count(AlbumId) FROM Album", " nope FROM Album"])
+    res = ask("How many albums?", session, model, AskOptions(candidates=4))
+    assert res.ok and res.rows == [[347]]
+    assert len(res.trace.attempts) == 4
+
+
+def test_selection_falls_back_to_repair_when_nothing_runs(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    model = ScriptedModel([" x FROM y", " z FROM y", " COUNT(*) FROM Album"])
+    res = ask("How many albums?", session, model, AskOptions(candidates=2, max_repairs=0))
+    assert res.ok and res.rows == [[347]]
+
+
+def test_grammar_only_allows_catalog_identifiers(chinook_url, workspace, smol_model):
+    import sqlglot
+    from sqlglot import exp
+
+    from engine.llm.base import GenerationSettings
+
+    session = open_session(workspace, chinook_url)
+    g = schema_grammar(session.catalog, ["Album", "Artist"])
+    assert '"Album"' in g and '"Track"' not in g
+    prompt = "<|im_start|>user\nList every artist's name<|im_end|>\n<|im_start|>assistant\nSELECT"
+    out = smol_model.complete(prompt, GenerationSettings(max_tokens=60, grammar=g))
+    tree = sqlglot.parse_one("SELECT" + out, read="sqlite")  # always parses
+    assert {t.name for t in tree.find_all(exp.Table)} <= {"Album", "Artist"}
+    allowed = {c.name for t in ("Album", "Artist") for c in session.catalog.table(t).columns}
+    assert {c.name for c in tree.find_all(exp.Column) if c.name != "*"} <= allowed | {a.alias for a in tree.find_all(exp.Alias)}
