@@ -126,6 +126,42 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_connections(args: argparse.Namespace) -> int:
+    import getpass
+
+    from engine.connections import NoKeyring, list_connections, remove_connection, save_connection, test
+
+    ws = Workspace(args.workspace)
+    if args.action == "add":
+        try:
+            conn = save_connection(ws, args.name, args.url)
+        except NoKeyring as exc:
+            print(f"note: {exc}", file=sys.stderr)
+            import sqlalchemy as sa
+
+            conn = save_connection(ws, args.name, sa.make_url(args.url).set(password=None).render_as_string(hide_password=False))
+        print(f"saved {conn.name}: {conn.url}")
+        return 0
+    if args.action == "remove":
+        remove_connection(ws, args.name)
+        return 0
+    conns = list_connections(ws)
+    if args.action == "test":
+        conn = next((c for c in conns if c.name == args.name), None)
+        if conn is None:
+            print(f"error: no saved connection {args.name!r}", file=sys.stderr)
+            return 2
+        try:
+            print(test(conn))
+        except NoKeyring as exc:
+            print(str(exc), file=sys.stderr)
+            print(test(conn, getpass.getpass("Password: ")))
+        return 0
+    for c in conns:
+        print(f"{c.name:<20} {c.url}{'  (password in keyring)' if c.has_password else ''}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from engine.eval.harness import run_eval_cli
 
@@ -164,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--examples", nargs="+", type=Path, default=None, help="question→SQL pairs (.json/.csv)")
     _common(p)
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("connections", help="saved connections (passwords live in the OS keyring)")
+    p.add_argument("action", nargs="?", choices=["list", "add", "test", "remove"], default="list")
+    p.add_argument("name", nargs="?")
+    p.add_argument("url", nargs="?")
+    _common(p)
+    p.set_defaults(func=cmd_connections)
 
     p = sub.add_parser("models", help="list, add or activate models")
     p.add_argument("action", nargs="?", choices=["list", "add", "activate"], default="list")
