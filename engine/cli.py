@@ -133,13 +133,9 @@ def cmd_connections(args: argparse.Namespace) -> int:
 
     ws = Workspace(args.workspace)
     if args.action == "add":
-        try:
-            conn = save_connection(ws, args.name, args.url)
-        except NoKeyring as exc:
-            print(f"note: {exc}", file=sys.stderr)
-            import sqlalchemy as sa
-
-            conn = save_connection(ws, args.name, sa.make_url(args.url).set(password=None).render_as_string(hide_password=False))
+        conn, warning = save_connection(ws, args.name, args.url)
+        if warning:
+            print(f"note: {warning}", file=sys.stderr)
         print(f"saved {conn.name}: {conn.url}")
         return 0
     if args.action == "remove":

@@ -38,16 +38,21 @@ def list_connections(ws: Workspace) -> list[SavedConnection]:
     return [SavedConnection(**c) for c in json.loads(p.read_text())] if p.exists() else []
 
 
-def save_connection(ws: Workspace, name: str, url: str) -> SavedConnection:
+def save_connection(ws: Workspace, name: str, url: str) -> tuple[SavedConnection, str | None]:
+    """Save name + password-free URL; returns a warning when the password could not be kept."""
     u = sa.make_url(url)
     password = u.password
     clean = sa.URL.create(u.drivername, u.username, None, u.host, u.port, u.database, u.query).render_as_string(hide_password=False)
+    warning = None
     if password:
-        store_password(clean, password)
+        try:
+            store_password(clean, password)
+        except NoKeyring as exc:
+            warning = str(exc)
     conn = SavedConnection(name, clean, bool(password))
     others = [c for c in list_connections(ws) if c.name != name]
     write_atomic(_file(ws), json.dumps([asdict(c) for c in others + [conn]], indent=1))
-    return conn
+    return conn, warning
 
 
 def remove_connection(ws: Workspace, name: str) -> None:

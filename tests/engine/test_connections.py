@@ -31,7 +31,8 @@ def test_password_goes_to_the_keyring_not_the_workspace(workspace):
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring().backend)
     try:
-        conn = save_connection(workspace, "shop", "postgresql+psycopg://bob:s3cret-pw@127.0.0.1:5432/shop")
+        conn, warning = save_connection(workspace, "shop", "postgresql+psycopg://bob:s3cret-pw@127.0.0.1:5432/shop")
+        assert warning is None
         assert conn.has_password and "s3cret-pw" not in conn.url
         assert not any(b"s3cret-pw" in p.read_bytes() for p in workspace.root.rglob("*") if p.is_file())
         assert "s3cret-pw" in resolve_url(list_connections(workspace)[0])
@@ -46,8 +47,9 @@ def test_without_a_keyring_we_ask_each_time_and_say_why(workspace):
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        with pytest.raises(NoKeyring, match="ask for it each time"):
-            save_connection(workspace, "shop", "postgresql://bob:pw@localhost/shop")
+        conn, warning = save_connection(workspace, "shop", "postgresql://bob:pw-secret@localhost/shop")
+        assert "ask for it each time" in warning and conn.has_password
+        assert b"pw-secret" not in (workspace.root / "connections.json").read_bytes()
         from engine.connections import SavedConnection
 
         with pytest.raises(NoKeyring, match="enter the password"):
