@@ -27,6 +27,7 @@ def main() -> int:
     ap.add_argument("--model", default="smollm2-135m")
     ap.add_argument("--mode", default="all")
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--sample", type=int, default=None)
     ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
     ap.add_argument("--grammar", action="store_true")
     ap.add_argument("--ft-model", default=None)
@@ -37,6 +38,10 @@ def main() -> int:
                "--workspace", args.workspace, "--json", str(out), "--examples", str(DATA / "spider/train_spider.json")]
         if args.limit:
             cmd += ["--limit", str(args.limit)]
+        if args.sample:
+            cmd += ["--sample", str(args.sample)]
+            out = out.with_name(out.stem + f"_sample{args.sample}.json")
+            cmd[cmd.index("--json") + 1] = str(out)
         if args.grammar:
             cmd.append("--grammar")
         if args.ft_model:

