@@ -43,6 +43,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=None)
     ap.add_argument("--grammar", action="store_true")
+    ap.add_argument("--mode", default="auto", choices=["auto", "rag", "zero-shot"])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
@@ -53,7 +54,7 @@ def main() -> int:
         t0 = time.perf_counter()
         model = load_model(ModelRegistry(ws.models_dir), args.model)
         load_s = time.perf_counter() - t0
-        opts = AskOptions()
+        opts = AskOptions(mode=args.mode)
         if args.grammar:
             from engine.sql.grammar import schema_grammar
 
@@ -64,13 +65,13 @@ def main() -> int:
             runs.append({"question": q, "ok": res.ok, "attempts": len(res.trace.attempts), **{s: res.trace.timings.get(s, 0.0) for s in STAGES}})
     cold, warm = runs[0], runs[1:]
     table = {s: {"cold": round(cold[s], 3), "p50": round(statistics.median(r[s] for r in warm), 3), "p95": round(pct([r[s] for r in warm], 0.95), 3)} for s in STAGES}
-    out = {"model": model.name, "grammar": args.grammar, "index_build_s": round(index_s, 2), "model_load_s": round(load_s, 2),
+    out = {"model": model.name, "grammar": args.grammar, "mode": args.mode, "index_build_s": round(index_s, 2), "model_load_s": round(load_s, 2),
            "stages": table, "answered_with_rows": sum(r["ok"] for r in runs), "runs": runs,
            "date": time.strftime("%Y-%m-%d"), "machine": "2 cores, 24 GiB, no GPU"}
     (ROOT / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
-    name = f"ask_latency_{model.name}{'_grammar' if args.grammar else ''}.json"
+    name = f"ask_latency_{model.name}_{args.mode}{'_grammar' if args.grammar else ''}.json"
     (ROOT / "benchmarks" / "results" / name).write_text(json.dumps(out, indent=1))
-    print(f"model {model.name}  grammar={args.grammar}  index build {index_s:.2f} s  model load {load_s:.2f} s")
+    print(f"model {model.name}  mode={args.mode}  grammar={args.grammar}  index build {index_s:.2f} s  model load {load_s:.2f} s")
     print(f"{'stage':<10}{'cold s':>9}{'warm p50':>10}{'warm p95':>10}")
     for s in STAGES:
         print(f"{s:<10}{table[s]['cold']:>9.3f}{table[s]['p50']:>10.3f}{table[s]['p95']:>10.3f}")

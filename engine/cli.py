@@ -109,7 +109,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """One answer on the Chinook demo database (the GUI is `sqlsage-gui`: app/ imports engine/, not the reverse)."""
     ns = argparse.Namespace(
         workspace=args.workspace, db=f"sqlite:///{DEMO_DB}", question=args.question, model=None, server=None,
-        mode="rag", repairs=2, row_cap=1000, json=False, show=10, grammar=False,
+        mode="auto", repairs=2, row_cap=1000, json=False, show=10, grammar=False,
     )
     print(f"Q: {args.question}")
     return cmd_ask(ns)
@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="SQLAlchemy URL, e.g. sqlite:///file.db")
     p.add_argument("--model", default=None, help="model name from `sqlsage models`, or a .gguf path")
     p.add_argument("--server", default=None, help="OpenAI-compatible server URL instead of in-process llama.cpp")
-    p.add_argument("--mode", choices=["rag", "zero-shot"], default="rag")
+    p.add_argument("--mode", choices=["auto", "rag", "zero-shot"], default="auto")
     p.add_argument("--repairs", type=int, default=2)
     p.add_argument("--row-cap", type=int, default=1000)
     p.add_argument("--grammar", action="store_true", help="schema-constrained decoding (GBNF)")

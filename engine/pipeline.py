@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
@@ -26,7 +26,9 @@ MODES = ("zero-shot", "rag")
 
 @dataclass
 class AskOptions:
-    mode: str = "rag"  # zero-shot: whole schema, no retrieval, no examples
+    # auto: the whole schema when it is small enough (the bundled fine-tune was trained on that
+    # prompt and measured best), retrieval otherwise; zero-shot: whole schema; rag: retrieval
+    mode: str = "auto"
     max_repairs: int = 2
     row_cap: int | None = DEFAULT_ROW_CAP
     timeout_s: float | None = None
@@ -63,6 +65,7 @@ def ask(
     on_token: Callable[[str], None] | None = None,
 ) -> AskResult:
     opts = options or AskOptions()
+    opts = replace(opts, mode=resolve_mode(opts.mode, session.catalog))
     trace = Trace(model=model.name, mode=opts.mode)
     result = AskResult(question=question, trace=trace)
     start = time.perf_counter()
@@ -192,10 +195,19 @@ def _fits_schema(sql: str, catalog) -> bool:
     return True
 
 
+WHOLE_SCHEMA_MAX_COLUMNS = 120
+
+
+def resolve_mode(mode: str, catalog) -> str:
+    if mode != "auto":
+        return mode
+    return "zero-shot" if sum(len(t.columns) for t in catalog.tables) <= WHOLE_SCHEMA_MAX_COLUMNS else "rag"
+
+
 def _retrieve(question: str, session: Session, opts: AskOptions) -> Retrieved:
     if opts.mode == "zero-shot":
         settings = RetrievalSettings(k_examples=0, k_notes=0, whole_schema_up_to=10**9)
-        return retrieve(question, session.catalog, None, settings)
+        return retrieve(question, session.catalog, None, settings, pinned=session.pinned)
     return retrieve(
         question,
         session.catalog,

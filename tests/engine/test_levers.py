@@ -13,7 +13,7 @@ def test_value_linking_names_the_column_and_stored_spelling(chinook_url, workspa
     assert "'Rock' is a value of Genre.Name" in hints
     assert "'AC/DC' is a value of Artist.Name" in hints
     model = ScriptedModel([" COUNT(*) FROM Genre"])
-    res = ask("How many rock tracks are there?", session, model)
+    res = ask("How many rock tracks are there?", session, model, AskOptions(mode="rag"))
     assert "'Rock' is a value of Genre.Name" in model.prompts[0]
     assert any(t["name"] == "Genre" for t in res.trace.tables)
     # the index is cached in the workspace for the next session
