@@ -15,6 +15,21 @@ from tests.conftest import CHINOOK, SHARED, need_shared
 EX_LINE = re.compile(r"^EX: \d\.\d{3} \(\d+/\d+\)$")
 
 
+def failing_golds(items, dbs) -> list[int]:
+    """Indices of items none of whose gold queries executes."""
+    failing = []
+    for it in items:
+        for g in it.gold:
+            try:
+                dbs[it.db_id].run(g, row_cap=None)
+                break
+            except Exception:
+                continue
+        else:
+            failing.append(it.index)
+    return failing
+
+
 def run_eval(*args, timeout=900):
     out = subprocess.run([sys.executable, "-m", "engine.cli", "eval", *args], capture_output=True, text=True, timeout=timeout)
     assert out.returncode == 0, out.stderr[-2000:]
@@ -58,17 +73,7 @@ def test_every_defog_gold_query_executes_on_the_built_sqlite(tmp_path):
         out = tmp_path / d.stem / f"{d.stem}.sqlite"
         assert build_sqlite(d, out) == []
         dbs[d.stem] = Database(f"sqlite:///{out}")
-    failing = []
-    for it in items:
-        ok = False
-        for g in it.gold:
-            try:
-                dbs[it.db_id].run(g, row_cap=None)
-                ok = True
-            except Exception:
-                pass
-        if not ok:
-            failing.append(it.index)
+    failing = failing_golds(items, dbs)
     assert failing == [], f"gold queries that do not execute on SQLite: {failing}"
 
 
@@ -105,16 +110,5 @@ def test_every_defog_gold_query_executes_on_postgres(pg):
     need_shared("defog")
     items = load_dataset(SHARED / "defog/questions_gen_postgres.csv")
     dbs = {name: Database(pg.load_defog(name)) for name in sorted({i.db_id for i in items})}
-    failing = []
-    for it in items:
-        ok = False
-        for g in it.gold:
-            try:
-                dbs[it.db_id].run(g, row_cap=None)
-                ok = True
-                break
-            except Exception:
-                pass
-        if not ok:
-            failing.append(it.index)
+    failing = failing_golds(items, dbs)
     assert failing == [], f"gold queries that do not execute on PostgreSQL: {failing}"
