@@ -204,8 +204,12 @@ class MainWindow(QMainWindow):
         self.saved_list = QListWidget()
         del_btn = QPushButton("Delete selected")
         del_btn.clicked.connect(self.delete_saved)
+        edit_btn = QPushButton("Edit SQL of selected…")
+        edit_btn.clicked.connect(self.edit_saved)
+        self.saved_list.itemDoubleClicked.connect(lambda _item: self.edit_saved())
         sv.addWidget(QLabel("Saved question → SQL pairs: used as examples and as fine-tuning data."))
         sv.addWidget(self.saved_list)
+        sv.addWidget(edit_btn)
         sv.addWidget(del_btn)
         self.tabs.addTab(saved, "Saved examples")
         ml.addWidget(self.tabs)
@@ -449,6 +453,19 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(f"{r['question']}\n    {r['sql']}")
             item.setData(Qt.UserRole, r["question"])
             self.saved_list.addItem(item)
+
+    def edit_saved(self, new_sql: str | None = None) -> None:
+        """Change a saved pair's SQL; it is re-validated and re-executed before it replaces the old one."""
+        item = self.saved_list.currentItem()
+        if item is None or self.session is None:
+            return
+        question = item.data(Qt.UserRole)
+        if new_sql is None:
+            old = item.text().split("\n", 1)[-1].strip()
+            new_sql, ok = QInputDialog.getMultiLineText(self, "Edit saved example", question, old)
+            if not ok:
+                return
+        self._save(question, new_sql, "edited")
 
     def delete_saved(self) -> None:
         from engine.feedback import delete_example

@@ -18,6 +18,14 @@ def shot(widget, name):
     widget.grab().save(str(SHOTS / name))
 
 
+def wait(qtbot, cond, timeout, why):
+    """waitUntil that says what the page showed when it gave up."""
+    try:
+        qtbot.waitUntil(cond, timeout=timeout)
+    except Exception as exc:
+        raise AssertionError(f"gave up waiting; the page said: {why()}") from exc
+
+
 def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     win = MainWindow(workspace, chinook_url)
     qtbot.addWidget(win)
@@ -45,26 +53,27 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
 
     train = wiz.train_page
     train.start()
-    qtbot.waitUntil(lambda: train.bar.value() >= 1, timeout=300000)
+    wait(qtbot, lambda: train.bar.value() >= 1, 600000, train.label.text)
     train.pause()
-    qtbot.waitUntil(lambda: train.result is not None, timeout=300000)
+    wait(qtbot, lambda: train.result is not None, 600000, train.label.text)
     assert train.result.stopped and not train.isComplete()
     paused_at = train.result.steps
     assert (wiz.run_dir / "checkpoint" / "state.json").exists()
     train.start()  # resume from the checkpoint
-    qtbot.waitUntil(lambda: train.isComplete(), timeout=600000)
+    wait(qtbot, lambda: train.isComplete(), 900000, train.label.text)
     assert train.result.steps == 6 and train.result.steps > paused_at
     shot(wiz, "wizard_3_train.png")
     wiz.next()
 
     ev = wiz.evaluate_page
-    qtbot.waitUntil(lambda: ev.isComplete(), timeout=600000)
+    wait(qtbot, lambda: ev.isComplete(), 900000, ev.label.text)
     assert "EX" in ev.label.text() and ev.table.rowCount() >= 1
     assert ev.table.item(0, 1).text() == f"{ev.comparison.before:.3f}"
     shot(wiz, "wizard_4_evaluate.png")
     wiz.next()
 
     monkeypatch.setattr(wiz, "confirm_worse", lambda comp: True)
+    before = ModelRegistry(workspace.models_dir).active()
     dep = wiz.deploy_page
     dep.activate.setChecked(True)
     shot(wiz, "wizard_5_deploy.png")
@@ -79,4 +88,4 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     assert active in names
     shot(mgr, "model_manager.png")
     mgr.rollback()
-    assert ModelRegistry(workspace.models_dir).active() == "smollm2-135m"
+    assert ModelRegistry(workspace.models_dir).active() == before

@@ -117,3 +117,17 @@ def test_real_model_answers_in_the_window(qtbot, window):
     result = ask(qtbot, window, "How many albums are there?")
     assert result.trace.attempts and result.trace.attempts[0].raw_output
     assert window.sql_edit.toPlainText().startswith("SELECT")
+
+
+def test_saved_examples_can_be_edited_and_bad_edits_are_refused(qtbot, window, scripted):
+    scripted.outputs = [" COUNT(*) FROM Album"]
+    ask(qtbot, window, "How many albums?")
+    window.thumbs_up()
+    qtbot.waitUntil(lambda: window.saved_list.count() == 1, timeout=60000)
+    window.saved_list.setCurrentRow(0)
+    window.edit_saved("SELECT count(AlbumId) FROM Album")
+    qtbot.waitUntil(lambda: "count(albumid)" in window.saved_list.item(0).text().lower() if window.saved_list.count() else False, timeout=60000)
+    window.saved_list.setCurrentRow(0)
+    window.edit_saved("SELECT nope FROM Album")
+    qtbot.waitUntil(lambda: "does not exist" in window.message.text(), timeout=60000)
+    assert "count(albumid)" in window.saved_list.item(0).text().lower()  # the good pair was kept

@@ -56,10 +56,11 @@ def test_export_loads_in_llama_cpp_and_follows_the_adapter(trained):
 def test_activate_and_rollback(trained):
     ws, run, res, _ = trained
     reg = ModelRegistry(ws.models_dir)
-    name = [s.name for s in reg.list() if s.source == "finetune"][-1]
+    name = export_and_register(run, ws, "smollm2-135m").name
+    before = reg.active()
     reg.set_active(name)
     assert reg.active() == name
-    assert reg.rollback() == "smollm2-135m"
+    assert reg.rollback() == before
 
 
 def test_kill_during_training_resumes_from_last_checkpoint(tiny_run, tmp_path):
