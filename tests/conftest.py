@@ -132,3 +132,12 @@ def pg():
     finally:
         subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Counts for the security and fault suites, as their issue asks."""
+    for suite in ("security", "faults"):
+        passed = [r for r in terminalreporter.stats.get("passed", []) if f"tests/{suite}/" in r.nodeid]
+        failed = [r for r in terminalreporter.stats.get("failed", []) if f"tests/{suite}/" in r.nodeid]
+        if passed or failed:
+            terminalreporter.write_line(f"[{suite}] {len(passed)} tests passed, {len(failed)} failed")
