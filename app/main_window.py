@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -16,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -494,9 +491,3 @@ class MainWindow(QMainWindow):
             self.tasks.wait(5000)
         super().closeEvent(event)
 
-
-def describe(result: AskResult) -> str:
-    return json.dumps(result.to_dict(), default=str)[:200]
-
-
-__all__ = ["MainWindow", "QMessageBox"]

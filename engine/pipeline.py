@@ -15,7 +15,7 @@ from engine.llm.base import GenerationCancelled, GenerationSettings, SqlModel
 from engine.prompt.builder import PromptParts, build_prompt, repair_prompt
 from engine.prompt.schema_text import schema_text
 from engine.result import AskResult, Attempt, Trace
-from engine.retrieval.retrieve import RetrievalSettings, Retrieved, retrieve
+from engine.retrieval.retrieve import RetrievalSettings, Retrieved, ScoredItem, retrieve
 from engine.session import Session
 from engine.sql.errors import SqlRejected
 from engine.sql.extract import extract_sql
@@ -76,8 +76,6 @@ def ask(
         links = session.value_index().link(question) if opts.value_linking and opts.mode != "zero-shot" else []
         for link in links:  # a linked value pulls its table into the prompt
             if link.table not in retrieved.table_names():
-                from engine.retrieval.retrieve import ScoredItem
-
                 retrieved.tables.append(ScoredItem(link.table, 1.0, "value"))
         # few-shot examples must speak this schema: one naming other tables teaches wrong identifiers
         retrieved.examples = [e for e in retrieved.examples if _fits_schema(e.sql, catalog)]

@@ -36,9 +36,6 @@ class Session:
                 self.values.save(path)
         return self.values
 
-    def saved_examples(self) -> list[ExamplePair]:
-        return [ExamplePair(r["question"], r["sql"], source=r.get("source", "user")) for r in self.workspace.read_jsonl(self.url, "examples.jsonl")]
-
 
 def build_index(
     workspace: Workspace,

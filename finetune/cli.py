@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 import sys
@@ -151,5 +150,3 @@ def cmd_delete(args) -> int:
     print(f"deleted {args.name}")
     return 0
 
-
-__all__ = ["register", "argparse"]

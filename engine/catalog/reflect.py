@@ -7,7 +7,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from engine.catalog.model import Column, ForeignKey, SchemaCatalog, Table
-from engine.execute.connect import open_engine, redact_url
+from engine.execute.connect import open_engine
 
 SAMPLE_VALUES = 5
 LOW_CARDINALITY = 30
@@ -144,5 +144,3 @@ def _add_samples(conn: sa.Connection, dialect: sa.Dialect, table: Table) -> None
         if 0 < len(values) <= LOW_CARDINALITY:
             col.samples = [str(v)[:60] for v in values[:SAMPLE_VALUES]]
 
-
-__all__ = ["reflect_catalog", "redact_url"]

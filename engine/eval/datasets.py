@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.catalog.ddl import split_statements
+
 
 class DatasetError(ValueError):
     pass
@@ -53,7 +55,7 @@ def split_gold(query: str) -> list[str]:
     """defog CSVs hold several acceptable gold queries separated by ';' (quotes respected),
     and `{a,b}` blocks meaning "a, or b, or a, b" (sql-eval's get_all_minimal_queries)."""
     out: list[str] = []
-    for q in _raw_split(query):
+    for _line, q in split_statements(query, "postgres"):
         for v in expand_alternatives(q):
             if v not in out:
                 out.append(v)
@@ -85,24 +87,6 @@ def expand_alternatives(query: str) -> list[str]:
             return last
 
         out.append(re.sub(r"\{([^{}]*)\}", fill, query))
-    return out
-
-
-def _raw_split(query: str) -> list[str]:
-    out, cur, quote = [], [], None
-    for ch in query:
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == ";":
-            if "".join(cur).strip():
-                out.append("".join(cur).strip())
-            cur = []
-            continue
-        cur.append(ch)
-    if "".join(cur).strip():
-        out.append("".join(cur).strip())
     return out
 
 

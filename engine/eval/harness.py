@@ -92,7 +92,7 @@ def resolve_modes(mode: str, registry: ModelRegistry) -> list[str]:
     return [mode]
 
 
-def db_resolver(db: str | None, db_dir: Path | None, workspace: Workspace, dataset: Path) -> Callable[[str], str]:
+def db_resolver(db: str | None, db_dir: Path | None, workspace: Workspace) -> Callable[[str], str]:
     """db_id -> URL. --db may hold '{db}' for one server with many databases."""
     if db:
         return lambda db_id: db.replace("{db}", db_id)
@@ -263,7 +263,7 @@ def run_eval_cli(args: argparse.Namespace) -> int:
     registry = ModelRegistry(ws.models_dir)
     try:
         modes = resolve_modes(args.mode, registry)
-        resolve = db_resolver(args.db, args.db_dir, ws, args.dataset)
+        resolve = db_resolver(args.db, args.db_dir, ws)
         pairs = None
         if args.examples:
             pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)]

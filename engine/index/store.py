@@ -152,11 +152,6 @@ class KnowledgeIndex:
             self._opened_build = cur
         return self._table
 
-    def entries(self, kind: str | None = None) -> list[Entry]:
-        tbl = self.table()
-        rows = tbl.to_arrow().select(["kind", "key", "text", "payload"]).to_pylist()
-        return [_entry(r) for r in rows if kind is None or r["kind"] == kind]
-
     def search(self, query: str, kind: str, k: int = 5, mode: str = "hybrid", vector=None) -> list[Hit]:
         """Hybrid (vector + full text, fused by reciprocal rank) search within one kind."""
         if kind not in KINDS:
