@@ -164,7 +164,7 @@ class SettingsPage(QWizardPage):
     def config(self) -> TrainConfig:
         return TrainConfig(base_model=self.base.currentText(), rank=self.rank.value(), alpha=self.alpha.value(),
                            learning_rate=self.lr.value(), max_steps=self.steps.value(), max_length=self.max_len.value(),
-                           checkpoint_every=max(1, min(25, self.steps.value() // 4)))
+                           checkpoint_every=max(1, min(25, self.steps.value() // 4)), eval_every=max(1, min(50, self.steps.value() // 4)))
 
     def estimate(self) -> None:
         import shutil
@@ -206,14 +206,18 @@ class TrainPage(QWizardPage):
         self.label = QLabel("Not started.")
         self.series = QLineSeries()
         self.series.setName("training loss")
+        self.eval_series = QLineSeries()
+        self.eval_series.setName("held-out loss")
         chart = QChart()
         chart.addSeries(self.series)
+        chart.addSeries(self.eval_series)
         self.ax, self.ay = QValueAxis(), QValueAxis()
         self.ax.setTitleText("step")
         chart.addAxis(self.ax, Qt.AlignBottom)
         chart.addAxis(self.ay, Qt.AlignLeft)
-        self.series.attachAxis(self.ax)
-        self.series.attachAxis(self.ay)
+        for series in (self.series, self.eval_series):
+            series.attachAxis(self.ax)
+            series.attachAxis(self.ay)
         self.chart = QChartView(chart)
         buttons = QHBoxLayout()
         self.start_btn = QPushButton("Start / Resume")
@@ -229,6 +233,7 @@ class TrainPage(QWizardPage):
         lay.addWidget(self.chart)
         lay.addLayout(buttons)
         self.stop = threading.Event()
+        self.last_eval_loss: float | None = None
         self.finished_steps = 0
         self.result = None
 
@@ -251,9 +256,17 @@ class TrainPage(QWizardPage):
     def _progress(self, p) -> None:
         self.bar.setValue(p.step)
         self.series.append(p.step, p.loss)
+        if p.eval_loss is not None:
+            self.eval_series.append(p.step, p.eval_loss)
+            self.last_eval_loss = p.eval_loss
         self.ax.setRange(0, max(p.total_steps, 1))
-        self.ay.setRange(0, max(pt.y() for pt in self.series.points()) * 1.1)
-        self.label.setText(f"step {p.step}/{p.total_steps}   loss {p.loss:.3f}   ETA {p.eta_seconds / 60:.1f} min   RAM {p.rss_mb:.0f} MB")
+        top = max(pt.y() for s in (self.series, self.eval_series) for pt in s.points())
+        self.ay.setRange(0, top * 1.1)
+        held = f"   held-out loss {self.last_eval_loss:.3f}" if self.last_eval_loss is not None else ""
+        self.label.setText(
+            f"step {p.step}/{p.total_steps}   loss {p.loss:.3f}{held}   ETA {p.eta_seconds / 60:.1f} min   "
+            f"CPU {p.cpu_percent:.0f}%   RAM {p.rss_mb:.0f} MB"
+        )
 
     def pause(self) -> None:
         self.stop.set()

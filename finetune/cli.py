@@ -37,6 +37,9 @@ def register(sub, common) -> None:
     t.add_argument("--max-length", type=int, default=None)
     t.add_argument("--checkpoint-every", type=int, default=None)
     t.add_argument("--grad-accum", type=int, default=None, help="examples per optimizer step")
+    t.add_argument("--backend", choices=["auto", "peft", "unsloth"], default="auto", help="auto: Unsloth on a CUDA GPU, PEFT on the CPU")
+    t.add_argument("--eval-every", type=int, default=None, help="steps between held-out loss measurements (0: never)")
+    t.add_argument("--jsonl", action="store_true", help="print the worker's events (progress, done, error) as JSON lines")
     common(t)
     t.set_defaults(func=cmd_train)
 
@@ -85,26 +88,39 @@ def cmd_prepare(args) -> int:
 
 
 def cmd_train(args) -> int:
+    from finetune.process import TrainingFailed
     from finetune.train import PRESETS, TrainConfig
     from finetune.workflow import run_training
 
-    cfg = TrainConfig(base_model=args.base, **PRESETS[args.preset])
-    for key, val in (("max_steps", args.max_steps), ("rank", args.rank), ("alpha", args.alpha), ("learning_rate", args.lr), ("epochs", args.epochs), ("max_length", args.max_length), ("checkpoint_every", args.checkpoint_every), ("grad_accum", args.grad_accum)):
+    cfg = TrainConfig(base_model=args.base, backend=args.backend, **PRESETS[args.preset])
+    for key, val in (("max_steps", args.max_steps), ("rank", args.rank), ("alpha", args.alpha), ("learning_rate", args.lr), ("epochs", args.epochs), ("max_length", args.max_length), ("checkpoint_every", args.checkpoint_every), ("grad_accum", args.grad_accum), ("eval_every", args.eval_every)):
         if val is not None:
             setattr(cfg, key, val)
     stop = {"now": False}
 
     def on_signal(*_):
-        stop["now"] = True  # finish the step, save a checkpoint, exit: resumable
+        stop["now"] = True  # the worker finishes the step, saves a checkpoint, exits: resumable
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    last_eval = {"loss": None}
 
     def progress(p):
-        sys.stderr.write(f"\rstep {p.step}/{p.total_steps} loss {p.loss:.3f} eta {p.eta_seconds / 60:.1f} min rss {p.rss_mb:.0f} MB")
+        if p.eval_loss is not None:
+            last_eval["loss"] = p.eval_loss
+        held = f" eval {last_eval['loss']:.3f}" if last_eval["loss"] is not None else ""
+        bar = "#" * int(30 * p.step / max(p.total_steps, 1))
+        sys.stderr.write(f"\r[{bar:<30}] step {p.step}/{p.total_steps} loss {p.loss:.3f}{held} eta {p.eta_seconds / 60:.1f} min rss {p.rss_mb:.0f} MB")
         sys.stderr.flush()
 
-    res = run_training(args.run, _ws(args), cfg, progress, lambda: stop["now"])
+    def echo(event):
+        print(json.dumps(event), flush=True)
+
+    try:
+        res = run_training(args.run, _ws(args), cfg, None if args.jsonl else progress, lambda: stop["now"], echo if args.jsonl else None)
+    except TrainingFailed as exc:
+        sys.stderr.write(f"\ntraining failed: {exc}\n")
+        return 1
     sys.stderr.write("\n")
     state = "stopped (resume with the same command)" if res.stopped else "finished"
     print(f"{state}: {res.steps} steps, last loss {res.final_loss:.3f}, {res.seconds:.0f} s, backend {res.backend}")

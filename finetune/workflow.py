@@ -25,7 +25,8 @@ from finetune.data import (
     validate_pairs,
 )
 from finetune.export import export_lora_gguf, model_heads
-from finetune.train import TrainConfig, TrainProgress, TrainResult, train
+from finetune.process import train_in_subprocess
+from finetune.train import TrainConfig, TrainProgress, TrainResult
 from finetune.versions import register_version
 
 
@@ -106,10 +107,12 @@ def run_training(
     config: TrainConfig,
     progress: Callable[[TrainProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_event: Callable[[dict], None] | None = None,
 ) -> TrainResult:
+    """Train in a child process (see finetune.process); raises TrainingFailed with the reason."""
     registry = ModelRegistry(ws.models_dir)
     gguf = registry.resolve_path(registry.get(config.base_model))
-    return train(run_dir, gguf, config, progress, should_stop)
+    return train_in_subprocess(run_dir, gguf, config, progress, should_stop, on_event)
 
 
 def export_and_register(run_dir: Path, ws: Workspace, base: str, metrics: dict | None = None, name: str | None = None) -> ModelSpec:

@@ -23,7 +23,7 @@ from finetune.workflow import export_and_register, run_training  # noqa: E402
 @pytest.fixture(scope="module")
 def trained(tiny_run):
     ws, run = tiny_run
-    cfg = TrainConfig(max_steps=4, grad_accum=1, checkpoint_every=2, learning_rate=1e-3)
+    cfg = TrainConfig(max_steps=4, grad_accum=1, checkpoint_every=2, learning_rate=1e-3, eval_every=2, eval_samples=3)
     seen = []
     res = run_training(run, ws, cfg, progress=seen.append)
     return ws, run, res, seen
@@ -33,8 +33,34 @@ def test_training_reports_progress_and_checkpoints(trained):
     ws, run, res, seen = trained
     assert res.steps == 4 and not res.stopped and res.backend == "peft"
     assert [p.step for p in seen] == [1, 2, 3, 4]
-    assert all(p.loss > 0 and p.rss_mb > 0 for p in seen)
-    assert json.loads((run / "checkpoint" / "state.json").read_text())["step"] == 4
+    assert all(p.loss > 0 and p.rss_mb > 0 and p.cpu_percent > 0 for p in seen)
+    assert [p.step for p in seen if p.eval_loss is not None] == [2, 4]  # held-out loss every 2 steps
+    history = json.loads((run / "checkpoint" / "state.json").read_text())["history"]
+    assert len(history) == 4 and "eval_loss" in history[3] and history[3]["eval_loss"] > 0
+
+
+def test_training_events_as_json_lines_and_one_trainer_per_run(trained, tmp_path):
+    ws, run, _, _ = trained
+    import shutil
+
+    run2 = tmp_path / "run"
+    shutil.copytree(run, run2, ignore=shutil.ignore_patterns("checkpoint*", "adapter*", "train.lock"))
+    cmd = [sys.executable, "-m", "engine.cli", "finetune", "train", "--run", str(run2), "--max-steps", "2",
+           "--grad-accum", "1", "--eval-every", "1", "--jsonl", "--workspace", str(ws.root)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    events = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert [e["event"] for e in events] == ["progress", "progress", "done"]
+    assert events[0]["step"] == 1 and events[0]["eval_loss"] > 0 and events[0]["eta_seconds"] >= 0
+    assert events[-1]["steps"] == 2 and events[-1]["backend"] == "peft"
+    # the worker's lock: while a process holds it, a second trainer on the same run is refused
+    import fcntl
+
+    from finetune.worker import _acquire
+
+    with open(run2 / "train.lock", "w") as held, open(run2 / "train.lock", "w") as other:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert not _acquire(other, wait_seconds=0.2)
 
 
 def test_export_loads_in_llama_cpp_and_follows_the_adapter(trained):
@@ -71,13 +97,13 @@ def test_kill_during_training_resumes_from_last_checkpoint(tiny_run, tmp_path):
     shutil.copytree(run, run2, ignore=shutil.ignore_patterns("checkpoint*", "adapter*"))
     cmd = [sys.executable, "-m", "engine.cli", "finetune", "train", "--run", str(run2), "--max-steps", "8",
            "--checkpoint-every", "2", "--grad-accum", "1", "--workspace", str(ws.root)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     state = run2 / "checkpoint" / "state.json"
     deadline = time.time() + 240
     while time.time() < deadline and not state.exists():
         time.sleep(0.5)
     assert state.exists(), proc.stderr.read().decode()[-2000:] if proc.poll() is not None else "no checkpoint in time"
-    os.kill(proc.pid, signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its training worker: a power cut
     proc.wait()
     step_at_kill = json.loads(state.read_text())["step"]
     assert 2 <= step_at_kill < 8
