@@ -6,6 +6,7 @@ the checkpoint and reopening it offers to resume.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import threading
 from pathlib import Path
@@ -133,8 +134,13 @@ class SettingsPage(QWizardPage):
         self.base = QComboBox()
         self.base.addItems([s.name for s in ModelRegistry(wiz.ws.models_dir).list() if s.source == "bundled"])
         lay.addRow("Base model:", self.base)
-        backend = detect_backend()
-        lay.addRow("Backend:", QLabel("Unsloth on CUDA" if backend == "unsloth" else "PEFT on the CPU (no CUDA GPU found)"))
+        detected = detect_backend()
+        self.backend = QComboBox()
+        self.backend.addItem(f"auto — {'Unsloth on CUDA' if detected == 'unsloth' else 'PEFT on the CPU (no CUDA GPU found)'}", "auto")
+        self.backend.addItem("PEFT", "peft")
+        if importlib.util.find_spec("unsloth") is not None:
+            self.backend.addItem("Unsloth (CPU fallback when no GPU)", "unsloth")
+        lay.addRow("Backend:", self.backend)
         self.preset = QComboBox()
         self.preset.addItems(list(PRESETS))
         self.preset.setCurrentText("quick")
@@ -162,7 +168,7 @@ class SettingsPage(QWizardPage):
         self.steps.setValue(cfg.max_steps or 200)
 
     def config(self) -> TrainConfig:
-        return TrainConfig(base_model=self.base.currentText(), rank=self.rank.value(), alpha=self.alpha.value(),
+        return TrainConfig(base_model=self.base.currentText(), backend=self.backend.currentData(), rank=self.rank.value(), alpha=self.alpha.value(),
                            learning_rate=self.lr.value(), max_steps=self.steps.value(), max_length=self.max_len.value(),
                            checkpoint_every=max(1, min(25, self.steps.value() // 4)), eval_every=max(1, min(50, self.steps.value() // 4)))
 

@@ -33,7 +33,7 @@ def main() -> int:
     ap.add_argument("--ft-model", default=None)
     args = ap.parse_args()
     for name in args.sets:
-        out = ROOT / "benchmarks" / "results" / f"accuracy_{name}_{args.model}{'_grammar' if args.grammar else ''}.json"
+        out = ROOT / "benchmarks" / "results" / f"accuracy_{name}_{args.model}{'_' + args.ft_model if args.ft_model else ''}{'_grammar' if args.grammar else ''}.json"
         cmd = [sys.executable, "-m", "engine.cli", "eval", *SETS[name], "--mode", args.mode, "--model", args.model,
                "--workspace", args.workspace, "--json", str(out), "--examples", str(DATA / "spider/train_spider.json")]
         if args.limit:
