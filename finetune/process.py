@@ -20,16 +20,6 @@ from pathlib import Path
 from finetune.train import TrainConfig, TrainProgress, TrainResult
 
 
-def _stop_with_parent() -> None:
-    """If the app dies, the worker gets SIGTERM: it checkpoints and exits instead of training on unseen."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass  # not Linux: the worker runs to its next checkpoint on its own
-
-
 class TrainingFailed(RuntimeError):
     def __init__(self, message: str, detail: str = ""):
         super().__init__(message)
@@ -48,7 +38,7 @@ def train_in_subprocess(
     run_dir.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "finetune.worker", str(run_dir), str(gguf_path), json.dumps(asdict(config))]
     with open(run_dir / "train.log", "a") as log:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1, preexec_fn=_stop_with_parent)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
         lines: queue.Queue[str | None] = queue.Queue()
 
         def pump() -> None:

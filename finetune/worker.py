@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import signal
 import sys
 import time
@@ -19,9 +20,15 @@ from pathlib import Path
 from finetune.train import TrainConfig, TrainProgress, train
 
 
-def emit(event: str, **fields) -> None:
-    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
-    sys.stdout.flush()
+def emit(event: str, **fields) -> bool:
+    """False when nobody listens any more (the app died): the caller then stops at a checkpoint."""
+    try:
+        sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+        sys.stdout.flush()
+        return True
+    except (BrokenPipeError, ValueError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no one reads; keep the exit quiet
+        return False
 
 
 def _acquire(lock, wait_seconds: float) -> bool:
@@ -34,6 +41,16 @@ def _acquire(lock, wait_seconds: float) -> bool:
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.5)
+
+
+def _stop_with_parent() -> None:
+    """If the app dies, this worker gets SIGTERM: it checkpoints and exits instead of training on unseen."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the worker runs to its next checkpoint on its own
 
 
 def main(argv: list[str]) -> int:
@@ -52,9 +69,11 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    _stop_with_parent()
 
     def progress(p: TrainProgress) -> None:
-        emit("progress", **asdict(p))
+        if not emit("progress", **asdict(p)):
+            stop["now"] = True
 
     try:
         res = train(run_dir, gguf, config, progress, lambda: stop["now"])

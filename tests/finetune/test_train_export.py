@@ -112,3 +112,42 @@ def test_kill_during_training_resumes_from_last_checkpoint(tiny_run, tmp_path):
     assert "finished: 8 steps" in out.stdout
     history = json.loads(state.read_text())["history"]
     assert [h["step"] for h in history] == list(range(1, 9))
+
+
+def test_app_killed_mid_run_the_worker_checkpoints_and_exits(tiny_run, tmp_path):
+    """The app (parent) dies with kill -9: its training worker saves a checkpoint and stops."""
+    ws, run = tiny_run
+    import shutil
+
+    run2 = tmp_path / "run"
+    shutil.copytree(run, run2, ignore=shutil.ignore_patterns("checkpoint*", "adapter*", "train.lock", "train.log"))
+    parent = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from engine.workspace import Workspace\n"
+        "from finetune.train import TrainConfig\n"
+        "from finetune.workflow import run_training\n"
+        "cfg = TrainConfig(max_steps=500, grad_accum=1, checkpoint_every=1000, eval_every=0)\n"
+        "run_training(Path(sys.argv[1]), Workspace(sys.argv[2]), cfg, progress=lambda p: print('step', p.step, flush=True))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent, str(run2), str(ws.root)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("step"), "the worker never reported a step"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    state = run2 / "checkpoint" / "state.json"
+    deadline = time.time() + 120
+    while time.time() < deadline and not state.exists():
+        time.sleep(0.5)
+    assert state.exists(), (run2 / "train.log").read_text()[-2000:]
+    assert 1 <= json.loads(state.read_text())["step"] < 500
+    import fcntl
+
+    with open(run2 / "train.lock", "w") as lock:  # the worker exited: its lock is free again
+        deadline = time.time() + 60
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.time() < deadline, "the orphaned worker kept training"
+                time.sleep(0.5)
