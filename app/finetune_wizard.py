@@ -239,7 +239,6 @@ class TrainPage(QWizardPage):
         lay.addWidget(self.chart)
         lay.addLayout(buttons)
         self.stop = threading.Event()
-        self.last_eval_loss: float | None = None
         self.finished_steps = 0
         self.result = None
 
@@ -264,11 +263,11 @@ class TrainPage(QWizardPage):
         self.series.append(p.step, p.loss)
         if p.eval_loss is not None:
             self.eval_series.append(p.step, p.eval_loss)
-            self.last_eval_loss = p.eval_loss
         self.ax.setRange(0, max(p.total_steps, 1))
         top = max(pt.y() for s in (self.series, self.eval_series) for pt in s.points())
         self.ay.setRange(0, top * 1.1)
-        held = f"   held-out loss {self.last_eval_loss:.3f}" if self.last_eval_loss is not None else ""
+        evals = self.eval_series.points()
+        held = f"   held-out loss {evals[-1].y():.3f}" if evals else ""
         self.label.setText(
             f"step {p.step}/{p.total_steps}   loss {p.loss:.3f}{held}   ETA {p.eta_seconds / 60:.1f} min   "
             f"CPU {p.cpu_percent:.0f}%   RAM {p.rss_mb:.0f} MB"

@@ -161,6 +161,10 @@ def _encode(tok, ex: TrainExample, max_length: int) -> tuple[list[int], list[int
     return p + c, [-100] * len(p) + c
 
 
+def _encode_all(tok, examples: list[TrainExample], max_length: int) -> list[tuple[list[int], list[int]]]:
+    return [e for e in (_encode(tok, ex, max_length) for ex in examples) if e is not None]
+
+
 def train(
     run_dir: Path,
     gguf_path: Path,
@@ -194,10 +198,9 @@ def train(
     model.train()
     held_out: list[tuple[list[int], list[int]]] = []
     if config.eval_every and (run_dir / "eval.jsonl").exists():
-        fits = (_encode(tok, ex, config.max_length) for ex in load_examples(run_dir / "eval.jsonl"))
-        held_out = [e for e in fits if e is not None][: config.eval_samples]
+        held_out = _encode_all(tok, load_examples(run_dir / "eval.jsonl"), config.max_length)[: config.eval_samples]
 
-    encoded = [e for e in (_encode(tok, ex, config.max_length) for ex in examples) if e is not None]
+    encoded = _encode_all(tok, examples, config.max_length)
     if not encoded:
         raise ValueError("No training example fits in max_length; raise it or use smaller schemas.")
     order = list(range(len(encoded)))

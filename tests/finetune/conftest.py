@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 
 from finetune.workflow import DataSources, prepare
@@ -15,3 +17,9 @@ def tiny_run(tmp_path_factory):
     info = prepare(run, ws, DataSources(synthetic_db=f"sqlite:///{CHINOOK}", synthetic_count=40, max_eval=6))
     assert info.train > 10
     return ws, run
+
+
+def fresh_copy(run, dest):
+    """The prepared data of a run, without its checkpoints, adapter, lock or log."""
+    shutil.copytree(run, dest, ignore=shutil.ignore_patterns("checkpoint*", "adapter*", "train.lock", "train.log"))
+    return dest

@@ -18,6 +18,7 @@ from finetune.data import load_examples  # noqa: E402
 from finetune.train import TrainConfig  # noqa: E402
 from finetune.versions import list_versions  # noqa: E402
 from finetune.workflow import export_and_register, run_training  # noqa: E402
+from tests.finetune.conftest import fresh_copy  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +42,7 @@ def test_training_reports_progress_and_checkpoints(trained):
 
 def test_training_events_as_json_lines_and_one_trainer_per_run(trained, tmp_path):
     ws, run, _, _ = trained
-    import shutil
-
-    run2 = tmp_path / "run"
-    shutil.copytree(run, run2, ignore=shutil.ignore_patterns("checkpoint*", "adapter*", "train.lock"))
+    run2 = fresh_copy(run, tmp_path / "run")
     cmd = [sys.executable, "-m", "engine.cli", "finetune", "train", "--run", str(run2), "--max-steps", "2",
            "--grad-accum", "1", "--eval-every", "1", "--jsonl", "--workspace", str(ws.root)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -91,10 +89,7 @@ def test_activate_and_rollback(trained):
 
 def test_kill_during_training_resumes_from_last_checkpoint(tiny_run, tmp_path):
     ws, run = tiny_run
-    import shutil
-
-    run2 = tmp_path / "run"
-    shutil.copytree(run, run2, ignore=shutil.ignore_patterns("checkpoint*", "adapter*"))
+    run2 = fresh_copy(run, tmp_path / "run")
     cmd = [sys.executable, "-m", "engine.cli", "finetune", "train", "--run", str(run2), "--max-steps", "8",
            "--checkpoint-every", "2", "--grad-accum", "1", "--workspace", str(ws.root)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
@@ -117,10 +112,7 @@ def test_kill_during_training_resumes_from_last_checkpoint(tiny_run, tmp_path):
 def test_app_killed_mid_run_the_worker_checkpoints_and_exits(tiny_run, tmp_path):
     """The app (parent) dies with kill -9: its training worker saves a checkpoint and stops."""
     ws, run = tiny_run
-    import shutil
-
-    run2 = tmp_path / "run"
-    shutil.copytree(run, run2, ignore=shutil.ignore_patterns("checkpoint*", "adapter*", "train.lock", "train.log"))
+    run2 = fresh_copy(run, tmp_path / "run")
     parent = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -140,14 +132,7 @@ def test_app_killed_mid_run_the_worker_checkpoints_and_exits(tiny_run, tmp_path)
         time.sleep(0.5)
     assert state.exists(), (run2 / "train.log").read_text()[-2000:]
     assert 1 <= json.loads(state.read_text())["step"] < 500
-    import fcntl
+    from finetune.worker import _acquire
 
     with open(run2 / "train.lock", "w") as lock:  # the worker exited: its lock is free again
-        deadline = time.time() + 60
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                assert time.time() < deadline, "the orphaned worker kept training"
-                time.sleep(0.5)
+        assert _acquire(lock, wait_seconds=60), "the orphaned worker kept training"

@@ -3,7 +3,6 @@
 import importlib.util
 import json
 import os
-import shutil
 
 import pytest
 
@@ -19,19 +18,15 @@ from engine.llm.registry import ModelRegistry  # noqa: E402
 from finetune.data import load_examples  # noqa: E402
 from finetune.train import TrainConfig  # noqa: E402
 from finetune.workflow import export_and_register, run_training  # noqa: E402
-
-
-def _copy(run, dest):
-    shutil.copytree(run, dest, ignore=shutil.ignore_patterns("checkpoint*", "adapter*", "train.lock", "train.log"))
-    return dest
+from tests.finetune.conftest import fresh_copy  # noqa: E402
 
 
 @pytest.mark.slow
 def test_unsloth_cpu_steps_match_peft_and_export(tiny_run, tmp_path):
     ws, run = tiny_run
     cfg = dict(max_steps=2, grad_accum=1, checkpoint_every=2, learning_rate=1e-3, eval_every=0)
-    peft_res = run_training(_copy(run, tmp_path / "peft"), ws, TrainConfig(backend="peft", **cfg))
-    uns_run = _copy(run, tmp_path / "unsloth")
+    peft_res = run_training(fresh_copy(run, tmp_path / "peft"), ws, TrainConfig(backend="peft", **cfg))
+    uns_run = fresh_copy(run, tmp_path / "unsloth")
     uns_res = run_training(uns_run, ws, TrainConfig(backend="unsloth", **cfg))
     assert uns_res.backend == "unsloth" and peft_res.backend == "peft"
     assert "no GPU found, training on CPU" in (uns_run / "train.log").read_text()
