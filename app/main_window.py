@@ -73,6 +73,8 @@ class QuestionBox(QPlainTextEdit):
 
 class MainWindow(QMainWindow):
     answered = Signal(object)  # AskResult, for tests and other views
+    failed = Signal(str)  # a readable message: connect, ask or run failed
+    connected = Signal(object)  # the Session, once its schema and index are ready
 
     def __init__(self, workspace: Workspace, db_url: str | None = None):
         super().__init__()
@@ -96,15 +98,27 @@ class MainWindow(QMainWindow):
         sl = QVBoxLayout(side)
         self.db_label = QLabel("No database")
         self.db_label.setWordWrap(True)
-        connect_btn = QPushButton("Connect…")
-        connect_btn.clicked.connect(self._ask_url)
+        self.conn_list = QListWidget()
+        self.conn_list.setMaximumHeight(110)
+        self.conn_list.setToolTip("Saved connections: double-click to open")
+        self.conn_list.itemDoubleClicked.connect(lambda item: self.open_saved(item.text()))
+        conn_row = QHBoxLayout()
+        connect_btn = QPushButton("New connection…")
+        connect_btn.clicked.connect(self.open_connection_dialog)
+        remove_btn = QPushButton("Remove")
+        remove_btn.setToolTip("Forget the selected saved connection (and its keyring password)")
+        remove_btn.clicked.connect(self.remove_saved)
+        conn_row.addWidget(connect_btn)
+        conn_row.addWidget(remove_btn)
         self.filter = QLineEdit(placeholderText="Filter tables and columns")
         self.filter.textChanged.connect(self._filter_tree)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Schema (✓ = pinned)", "type"])
         self.tree.itemChanged.connect(self._pin_changed)
+        sl.addWidget(QLabel("<b>Connections</b>"))
+        sl.addWidget(self.conn_list)
+        sl.addLayout(conn_row)
         sl.addWidget(self.db_label)
-        sl.addWidget(connect_btn)
         sl.addWidget(self.filter)
         sl.addWidget(self.tree)
         split.addWidget(side)
@@ -213,7 +227,23 @@ class MainWindow(QMainWindow):
         split.addWidget(main)
         split.setSizes([300, 980])
         self.setCentralWidget(split)
-        self.statusBar().addPermanentWidget(QLabel(PRIVACY))
+        self.status_model = QLabel("")
+        self.status_db = QLabel("no database")
+        self.status_time = QLabel("")
+        for w in (self.status_model, self.status_db, self.status_time):
+            self.statusBar().addPermanentWidget(w)
+        privacy = QLabel("🔒 local only")
+        privacy.setToolTip(PRIVACY)
+        self.statusBar().addPermanentWidget(privacy)
+        self._show_active_model()
+        self._fill_connections()
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction("New connection…", self.open_connection_dialog)
+        file_menu.addAction("Open URL…", self._ask_url)
+        file_menu.addAction("Import schema, docs, examples…", self.open_import_wizard)
+        file_menu.addSeparator()
+        file_menu.addAction("Settings…", self.open_settings)
+        file_menu.addAction("Quit", self.close, QKeySequence.Quit)
         menu = self.menuBar().addMenu("&Models")
         menu.addAction("Model manager…", self.open_model_manager)
         menu.addAction("Fine-tune on this database…", self.open_finetune_wizard)
@@ -248,25 +278,102 @@ class MainWindow(QMainWindow):
     def _model_activated(self, name: str) -> None:
         """The next question uses the newly active model: no restart."""
         self._fill_models()
+        self._show_active_model()
         self.status(f"Model {name} is active; the next question uses it.")
 
     def _model_chosen(self, _i: int) -> None:
         name = self.model_box.currentText()
         self.registry.set_active(name)
+        self._show_active_model()
         self.status(f"Model {name} is active; the next question uses it.")
+
+    def _show_active_model(self) -> None:
+        self.status_model.setText(f"model: {self.registry.active()}")
+
+    def open_settings(self):
+        from app.settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.ws, self)
+        dlg.accepted.connect(lambda: self.status("Settings saved; the next question uses them."))
+        dlg.show()
+        return dlg
+
+    def open_import_wizard(self):
+        from app.import_wizard import ImportWizard
+
+        wiz = ImportWizard(self.ws, self.session.url if self.session else None, self)
+        wiz.imported.connect(self._imported)
+        wiz.show()
+        return wiz
+
+    def _imported(self, url: str | None) -> None:
+        """Re-open the database the import touched, so the tree and index show the new knowledge."""
+        if url:
+            self.connect_db(url)
 
     def status(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
 
     def show_error(self, text: str) -> None:
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet("color: #d93025")
         self.message.setText(text)
 
     def show_info(self, text: str) -> None:
-        self.message.setStyleSheet("color: #333")
+        self.message.setStyleSheet("")  # the palette's text colour, light or dark
         self.message.setText(text)
 
     # -- connection ---------------------------------------------------------------
+    def _fill_connections(self) -> None:
+        from engine.connections import list_connections
+
+        self.conn_list.clear()
+        saved = list_connections(self.ws)
+        for c in saved:
+            item = QListWidgetItem(c.name)
+            item.setToolTip(c.url + ("  (password in the OS keyring)" if c.has_password else ""))
+            self.conn_list.addItem(item)
+        if not saved:
+            hint = QListWidgetItem("No saved connections yet:\nNew connection… adds one.")
+            hint.setFlags(Qt.NoItemFlags)
+            self.conn_list.addItem(hint)
+
+    def open_connection_dialog(self):
+        from app.connection_dialog import ConnectionDialog
+
+        dlg = ConnectionDialog(self.ws, self)
+
+        def accepted():
+            self._fill_connections()
+            self.connect_db(dlg.saved_url)
+
+        dlg.accepted.connect(accepted)
+        dlg.show()
+        return dlg
+
+    def open_saved(self, name: str, password: str | None = None) -> None:
+        """Connect a saved connection; without a keyring the password is asked for each time."""
+        from engine.connections import NoKeyring, list_connections, resolve_url
+
+        conn = next((c for c in list_connections(self.ws) if c.name == name), None)
+        if conn is None:
+            return
+        try:
+            url = resolve_url(conn, password)
+        except NoKeyring as exc:
+            password, ok = QInputDialog.getText(self, f"Password for {name}", str(exc), QLineEdit.Password)
+            if not ok:
+                return
+            url = resolve_url(conn, password)
+        self.connect_db(url)
+
+    def remove_saved(self) -> None:
+        from engine.connections import remove_connection
+
+        item = self.conn_list.currentItem()
+        if item is not None:
+            remove_connection(self.ws, item.text())
+            self._fill_connections()
+
     def _ask_url(self) -> None:
         url, ok = QInputDialog.getText(self, "Connect", "SQLAlchemy URL (sqlite:///file.db, postgresql://user@host/db):")
         if ok and url.strip():
@@ -280,13 +387,19 @@ class MainWindow(QMainWindow):
         self.tasks.start(lambda report: open_session(self.ws, url), self._connected, self._failed)
 
     def _connected(self, session) -> None:
+        import sqlalchemy as sa
+
         from engine.execute.connect import redact_url
 
         self.session = session
+        if not sa.make_url(session.url).password:  # never write a password into settings.json
+            self.ws.save_settings({**self.ws.settings(), "last_db": session.url})
+        self.status_db.setText(f"db: {session.catalog.name}")
         self.db_label.setText(f"<b>{session.catalog.name}</b><br>{redact_url(session.url)}<br>{len(session.catalog.tables)} tables")
         self._fill_tree()
         self._fill_saved()
         self.show_info("Ready. Ask a question.")
+        self.connected.emit(session)
 
     def _fill_tree(self) -> None:
         self.tree.blockSignals(True)
@@ -339,7 +452,8 @@ class MainWindow(QMainWindow):
             self.status("Still working on the previous question — Cancel it first.")
             return
         from engine.llm.loader import load_model
-        from engine.pipeline import AskOptions, ask
+        from engine.pipeline import ask
+        from engine.settings import load_settings
 
         if not refine:
             self.conversation = []
@@ -350,10 +464,11 @@ class MainWindow(QMainWindow):
         self._busy(True)
         self.show_info("Thinking…")
         session = self.session
+        settings = load_settings(self.ws)
 
         def work(report):
-            self.model = load_model(self.registry, self.registry.active())
-            return ask(question, session, self.model, AskOptions(history=history), on_token=report)
+            self.model = load_model(self.registry, self.registry.active(), n_threads=settings.threads, n_ctx=settings.context_size)
+            return ask(question, session, self.model, settings.options(history=history), on_token=report)
 
         self.tasks.start(work, self._answered, self._failed, self._token)
 
@@ -376,6 +491,10 @@ class MainWindow(QMainWindow):
             self.show_error(f"{result.error}  (details in the Trace tab)")
         self.up_btn.setEnabled(result.ok)
         self.down_btn.setEnabled(True)
+        t = result.trace.timings
+        self.status_time.setText(
+            f"last: {t.get('total', 0):.2f} s (generate {t.get('generate', 0):.2f} s, run {t.get('execute', 0):.2f} s)"
+        )
         self.answered.emit(result)
 
     def _show_rows(self, columns, rows, truncated: bool, seconds: float) -> None:
@@ -388,6 +507,7 @@ class MainWindow(QMainWindow):
         self._busy(False)
         self.show_error(message)
         self.trace.setPlainText(detail)
+        self.failed.emit(message)
 
     def _busy(self, busy: bool) -> None:
         self.ask_btn.setEnabled(not busy)
@@ -405,10 +525,12 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         from engine.feedback import run_sql
+        from engine.settings import load_settings
 
         sql = self.sql_edit.toPlainText()
         self._busy(True)
         session = self.session
+        settings = load_settings(self.ws)
 
         def done(out):
             self._busy(False)
@@ -416,7 +538,7 @@ class MainWindow(QMainWindow):
             self._show_rows(res.columns, res.rows, res.truncated, res.seconds)
             self.tabs.setCurrentIndex(0)
 
-        self.tasks.start(lambda report: run_sql(session, sql), done, self._failed)
+        self.tasks.start(lambda report: run_sql(session, sql, settings.row_cap, settings.timeout_s), done, self._failed)
 
     # -- feedback ----------------------------------------------------------------------
     def thumbs_up(self) -> None:

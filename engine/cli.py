@@ -41,17 +41,22 @@ def _common(p: argparse.ArgumentParser) -> None:
 def cmd_ask(args: argparse.Namespace) -> int:
     from engine.llm.loader import load_model
     from engine.llm.registry import ModelRegistry
-    from engine.pipeline import AskOptions, ask
+    from engine.pipeline import ask
     from engine.session import open_session
+    from engine.settings import load_settings
 
     ws = Workspace(args.workspace)
+    settings = load_settings(ws)  # the GUI's settings; flags given here win
+    for flag, name in (("repairs", "repair_attempts"), ("row_cap", "row_cap")):
+        if getattr(args, flag) is not None:
+            setattr(settings, name, getattr(args, flag))
+    settings.constrained_decoding = settings.constrained_decoding or args.grammar
     session = open_session(ws, args.db, progress=None if args.json else _progress("indexing"))
-    model = load_model(ModelRegistry(ws.models_dir), args.model, server_url=args.server)
-    options = AskOptions(mode=args.mode, max_repairs=args.repairs, row_cap=args.row_cap)
-    if args.grammar:
-        from engine.sql.grammar import schema_grammar
-
-        options.grammar = schema_grammar
+    model = load_model(
+        ModelRegistry(ws.models_dir), args.model, server_url=args.server,
+        n_threads=settings.threads, n_ctx=settings.context_size,
+    )
+    options = settings.check().options(mode=args.mode)
     result = ask(args.question, session, model, options)
     ws.append_jsonl(args.db, "history.jsonl", {"question": args.question, "sql": result.sql, "error": result.error})
     if args.json:
@@ -109,7 +114,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """One answer on the Chinook demo database (the GUI is `sqlsage-gui`: app/ imports engine/, not the reverse)."""
     ns = argparse.Namespace(
         workspace=args.workspace, db=f"sqlite:///{DEMO_DB}", question=args.question, model=None, server=None,
-        mode="auto", repairs=2, row_cap=1000, json=False, show=10, grammar=False,
+        mode="auto", repairs=None, row_cap=None, json=False, show=10, grammar=False,
     )
     print(f"Q: {args.question}")
     return cmd_ask(ns)
@@ -158,6 +163,22 @@ def cmd_connections(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from engine.settings import AskSettings, load_settings, parse_assignment, save_settings
+
+    ws = Workspace(args.workspace)
+    settings = AskSettings() if args.action == "reset" else load_settings(ws)
+    for assignment in args.assignments if args.action == "set" else []:
+        settings = parse_assignment(settings, assignment)
+    if args.action in ("set", "reset"):
+        save_settings(ws, settings)
+    for key, value in asdict(settings).items():
+        print(f"{key:<22} {value}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from engine.eval.harness import run_eval_cli
 
@@ -174,8 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="model name from `sqlsage models`, or a .gguf path")
     p.add_argument("--server", default=None, help="OpenAI-compatible server URL instead of in-process llama.cpp")
     p.add_argument("--mode", choices=["auto", "rag", "zero-shot"], default="auto")
-    p.add_argument("--repairs", type=int, default=2)
-    p.add_argument("--row-cap", type=int, default=1000)
+    p.add_argument("--repairs", type=int, default=None, help="repair attempts (default: `sqlsage settings`)")
+    p.add_argument("--row-cap", type=int, default=None, help="row cap (default: `sqlsage settings`)")
     p.add_argument("--grammar", action="store_true", help="schema-constrained decoding (GBNF)")
     p.add_argument("--json", action="store_true", help="print the AskResult as JSON")
     p.add_argument("--show", type=int, default=20, help="rows to print")
@@ -203,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url", nargs="?")
     _common(p)
     p.set_defaults(func=cmd_connections)
+
+    p = sub.add_parser("settings", help="show or change ask settings (threads, context, temperature, row cap…)")
+    p.add_argument("action", nargs="?", choices=["show", "set", "reset"], default="show")
+    p.add_argument("assignments", nargs="*", metavar="KEY=VALUE", help="with set, e.g. row_cap=500 constrained_decoding=on")
+    _common(p)
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("models", help="list, add or activate models")
     p.add_argument("action", nargs="?", choices=["list", "add", "activate"], default="list")
@@ -233,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_eval)
     _plugins(sub)
+    parser.command_names = set(sub.choices)  # what main() can default to
     return parser
 
 
@@ -248,7 +276,14 @@ def _plugins(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv:  # `sqlsage` alone opens the desktop app when it is installed
+        if "gui" not in parser.command_names:
+            parser.print_help()
+            return 2
+        argv = ["gui"]
+    args = parser.parse_args(argv)
     if args.command == "models" and args.action == "add" and not args.path:
         print("error: `sqlsage models add` needs a .gguf path", file=sys.stderr)
         return 2

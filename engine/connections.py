@@ -92,3 +92,34 @@ def resolve_url(conn: SavedConnection, password: str | None = None) -> str:
 
 def test(conn: SavedConnection, password: str | None = None) -> str:
     return check_connection(resolve_url(conn, password))
+
+
+# what the GUI's connection form offers: label -> (SQLAlchemy driver, default port or None for files)
+KINDS = {
+    "SQLite file": ("sqlite", None),
+    "DuckDB file": ("duckdb", None),
+    "PostgreSQL": ("postgresql+psycopg", 5432),
+    "MySQL / MariaDB": ("mysql+pymysql", 3306),
+}
+
+
+def build_url(
+    kind: str, *, path: str = "", host: str = "", port: int | None = None,
+    database: str = "", user: str = "", password: str = "",
+) -> str:
+    """A SQLAlchemy URL from the connection form's fields, with what is missing said plainly."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of database {kind!r}; choose one of: {', '.join(KINDS)}")
+    driver, default_port = KINDS[kind]
+    if default_port is None:
+        if not path.strip():
+            raise ValueError("Choose the database file.")
+        return sa.URL.create(driver, database=str(path).strip()).render_as_string(hide_password=False)
+    if not host.strip():
+        raise ValueError("Enter the server's host name (localhost for this machine).")
+    if not database.strip():
+        raise ValueError("Enter the database name.")
+    return sa.URL.create(
+        driver, username=user.strip() or None, password=password or None, host=host.strip(),
+        port=port or default_port, database=database.strip(),
+    ).render_as_string(hide_password=False)

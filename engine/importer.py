@@ -31,6 +31,8 @@ class ImportSummary:
     notes: int = 0
     examples_added: int = 0
     examples_invalid: list[str] = field(default_factory=list)
+    embedded: int = 0  # index entries embedded anew by this import
+    reused: int = 0  # unchanged entries whose embeddings came from the previous build
 
     def lines(self) -> list[str]:
         out = [f"{self.target}: {self.tables} tables"]
@@ -40,6 +42,7 @@ class ImportSummary:
             out.append(f"  docs: {self.docs_applied} descriptions applied, {self.notes} notes indexed")
         if self.examples_added or self.examples_invalid:
             out.append(f"  examples: {self.examples_added} indexed, {len(self.examples_invalid)} invalid (not indexed)")
+        out.append(f"  index: {self.embedded} entries embedded, {self.reused} unchanged reused")
         out += [f"  skipped: {s}" for s in self.skipped[:50]]
         out += [f"  invalid example: {s}" for s in self.examples_invalid[:50]]
         return out
@@ -101,7 +104,8 @@ def run_import(
         summary.examples_invalid += invalid
     summary.tables = len(catalog.tables)
     catalog.save(cat_path)
-    build_index(ws, url, catalog, progress=(lambda d, t: progress(d, t, "embedding")) if progress else None)
+    index = build_index(ws, url, catalog, progress=(lambda d, t: progress(d, t, "embedding")) if progress else None)
+    summary.embedded, summary.reused = index.last_build["embedded"], index.last_build["reused"]
     return summary
 
 

@@ -70,6 +70,7 @@ class KnowledgeIndex:
         self._embedder = embedder
         self._table = None
         self._opened_build: str | None = None
+        self.last_build = {"embedded": 0, "reused": 0}  # what the last build had to embed
 
     @property
     def embedder(self) -> Embedder:
@@ -85,12 +86,7 @@ class KnowledgeIndex:
         build_id = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
         tmp = self.root / "builds" / f"{build_id}.partial"
         tmp.mkdir(parents=True)
-        vectors = []
-        step = 64
-        for i in range(0, len(entries), step):
-            vectors.extend(self.embedder.embed([e.text for e in entries[i : i + step]]))
-            if progress:
-                progress(min(i + step, len(entries)), len(entries))
+        vectors = self._vectors([e.text for e in entries], progress)
         import lancedb
         from lancedb.index import FTS
 
@@ -111,6 +107,39 @@ class KnowledgeIndex:
         self._table = None
         self._prune(keep=2)
         return build_id
+
+    def _vectors(self, texts: list[str], progress: Callable[[int, int], None] | None) -> list:
+        """Embeddings for texts, reusing the current build's for unchanged texts (the slow part).
+
+        This makes a re-import or a saved example cost only what changed; the new build is
+        still written whole and published by swap, so readers never see a half-updated index.
+        """
+        known = self._current_vectors(set(texts))
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        step = 64
+        for i in range(0, len(todo), step):
+            chunk = todo[i : i + step]
+            known.update(zip(chunk, self.embedder.embed(chunk), strict=True))
+            if progress:
+                progress(min(i + step, len(todo)), len(todo))
+        if progress and not todo:
+            progress(0, 0)
+        fresh = set(todo)
+        self.last_build = {"embedded": len(todo), "reused": sum(1 for t in texts if t not in fresh)}
+        return [known[t] for t in texts]
+
+    def _current_vectors(self, wanted: set[str]) -> dict:
+        if self.current() is None:
+            return {}
+        try:
+            rows = self.table().to_arrow().select(["text", "vector"])
+        except Exception:  # an unreadable old build only costs a full re-embed
+            return {}
+        import numpy as np
+
+        texts = rows.column("text").to_pylist()
+        vecs = rows.column("vector").combine_chunks().flatten().to_numpy().reshape(len(texts), DIM) if texts else []
+        return {t: np.asarray(vecs[i], dtype=np.float32) for i, t in enumerate(texts) if t in wanted}
 
     def _publish(self, build_id: str) -> None:
         write_atomic(self.root / "CURRENT", build_id)

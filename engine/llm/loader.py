@@ -10,8 +10,17 @@ _cache: dict[tuple, object] = {}
 _lock = threading.Lock()
 
 
-def load_model(registry: ModelRegistry, name: str | None = None, server_url: str | None = None):
-    """A SqlModel: in-process llama.cpp, or an OpenAI-compatible server when server_url is given."""
+def load_model(
+    registry: ModelRegistry,
+    name: str | None = None,
+    server_url: str | None = None,
+    n_threads: int | None = None,
+    n_ctx: int = 4096,
+):
+    """A SqlModel: in-process llama.cpp, or an OpenAI-compatible server when server_url is given.
+
+    Changing threads or context size reloads the model (llama.cpp fixes both at load time).
+    """
     if server_url:
         from engine.llm.openai_backend import OpenAIModel
 
@@ -23,11 +32,13 @@ def load_model(registry: ModelRegistry, name: str | None = None, server_url: str
         path, lora = registry.resolve_path(base), adapter_path(spec)
     else:
         path, lora = registry.resolve_path(spec), None
-    key = (str(path), str(lora) if lora else None)
+    key = (str(path), str(lora) if lora else None, n_threads, n_ctx)
     with _lock:
         if key not in _cache:
             from engine.llm.llama_backend import LlamaModel
 
             _cache.clear()  # keep one model resident: memory on a laptop is the constraint
-            _cache[key] = LlamaModel(path, name=spec.name, prompt_style=spec.prompt_style, lora_path=lora)
+            _cache[key] = LlamaModel(
+                path, name=spec.name, prompt_style=spec.prompt_style, lora_path=lora, n_ctx=n_ctx, n_threads=n_threads
+            )
         return _cache[key]

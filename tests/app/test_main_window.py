@@ -131,3 +131,81 @@ def test_saved_examples_can_be_edited_and_bad_edits_are_refused(qtbot, window, s
     window.edit_saved("SELECT nope FROM Album")
     qtbot.waitUntil(lambda: "does not exist" in window.message.text(), timeout=60000)
     assert "count(albumid)" in window.saved_list.item(0).text().lower()  # the good pair was kept
+
+
+class StreamingModel:
+    """Streams a token every 50 ms until cancelled, like llama.cpp does, to test the Cancel wiring."""
+
+    name = "streaming"
+    prompt_style = "chatml"
+
+    def __init__(self):
+        import threading
+
+        self.stop = threading.Event()
+        self.tokens = 0
+
+    def complete(self, prompt, settings, on_token=None):
+        import time
+
+        from engine.llm.base import GenerationCancelled
+
+        self.stop.clear()
+        for _ in range(200):
+            if self.stop.is_set():
+                raise GenerationCancelled("Generation was cancelled.")
+            self.tokens += 1
+            if on_token:
+                on_token(" 1 +")
+            time.sleep(0.05)
+        return " 1"
+
+    def cancel(self):
+        self.stop.set()
+
+
+def test_cancel_during_generation(qtbot, window, monkeypatch):
+    model = StreamingModel()
+    monkeypatch.setattr(loader, "load_model", lambda *a, **k: model)
+    window.question.setPlainText("a question the model rambles on")
+    window.ask()
+    qtbot.waitUntil(lambda: window.sql_edit.toPlainText().count("+") >= 3, timeout=30000)  # streaming into the SQL tab
+    assert window.cancel_btn.isEnabled()
+    with qtbot.waitSignal(window.answered, timeout=30000) as got:
+        window.cancel_btn.click()
+    assert not got.args[0].ok and "cancel" in got.args[0].error.lower()
+    assert model.tokens < 200 and window.ask_btn.isEnabled()
+
+
+def test_first_run_opens_the_chinook_demo(workspace):
+    from app.main import first_database
+    from engine.cli import DEMO_DB
+
+    assert first_database(workspace) == f"sqlite:///{DEMO_DB}"
+    workspace.save_settings({"last_db": "sqlite:///elsewhere.db"})
+    assert first_database(workspace) == "sqlite:///elsewhere.db"
+
+
+def test_the_window_remembers_its_database_but_never_a_password(window):
+    assert window.ws.settings()["last_db"] == window.session.url
+
+
+def test_dark_palette_follows_the_system(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from app.theme import apply_system_palette
+
+    app = QApplication.instance()
+    hints = QGuiApplication.styleHints()
+    apply_system_palette(app)
+    try:
+        # what the platform sends when the user switches the system theme (offscreen cannot switch)
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert app.palette().color(QPalette.Window).lightness() < 80
+        assert app.palette().color(QPalette.Text).lightness() > 180
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+        assert app.palette().color(QPalette.Window).lightness() > 180
+    finally:
+        app.setPalette(app.style().standardPalette())

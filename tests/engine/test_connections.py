@@ -57,3 +57,19 @@ def test_without_a_keyring_we_ask_each_time_and_say_why(workspace):
         assert "pw" in resolve_url(SavedConnection("shop", "postgresql://bob@localhost/shop", True), password="pw")
     finally:
         keyring.set_keyring(previous)
+
+
+def test_build_url_from_the_connection_form():
+    from engine.connections import build_url
+
+    assert build_url("SQLite file", path="/data/shop.db") == "sqlite:////data/shop.db"
+    assert build_url("DuckDB file", path="/data/x.duckdb") == "duckdb:////data/x.duckdb"
+    url = build_url("PostgreSQL", host="db.local", database="shop", user="bob", password="p@ss:word")
+    assert url == "postgresql+psycopg://bob:p%40ss%3Aword@db.local:5432/shop"
+    assert build_url("MySQL / MariaDB", host="h", port=3307, database="d").startswith("mysql+pymysql://h:3307/d")
+    with pytest.raises(ValueError, match="Choose the database file"):
+        build_url("SQLite file")
+    with pytest.raises(ValueError, match="database name"):
+        build_url("PostgreSQL", host="h")
+    with pytest.raises(ValueError, match="Unknown kind"):
+        build_url("Oracle")

@@ -66,3 +66,20 @@ def test_killed_build_leaves_the_last_good_index(chinook_url, tmp_path):
     assert idx2.search("albums", "table", k=1)[0].entry.key == "Album"
     assert idx2.clean_partial()  # and restart cleanup removes the partial files
     assert not list((root / "builds").glob("*.partial"))
+
+
+def test_rebuild_embeds_only_what_changed(chinook_url, tmp_path):
+    cat = reflect_catalog(chinook_url)
+    idx = KnowledgeIndex(tmp_path / "idx")
+    entries = table_entries(cat)
+    first = idx.build(entries)
+    assert idx.last_build == {"embedded": len(entries), "reused": 0}
+    pair = ExamplePair("How many genres are there?", "SELECT count(*) FROM Genre")
+    second = idx.build(entries + example_entries([pair]))
+    assert second != first and idx.last_build == {"embedded": 1, "reused": len(entries)}
+    # reused vectors are the ones a fresh embedding gives: search ranks the same
+    fresh = KnowledgeIndex(tmp_path / "fresh")
+    fresh.build(entries + example_entries([pair]))
+    for q in ("albums and their titles", "customer invoices by country", "how many genres"):
+        for kind in ("table", "example"):
+            assert [h.entry.key for h in idx.search(q, kind, k=3, mode="vector")] == [h.entry.key for h in fresh.search(q, kind, k=3, mode="vector")]

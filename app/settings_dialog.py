@@ -1,0 +1,78 @@
+"""Ask settings (the same values `sqlsage settings` shows and sets)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox
+
+from engine.settings import AskSettings, load_settings, save_settings
+from engine.workspace import Workspace
+
+
+def _spin(lo: int, hi: int, value: int, step: int = 1) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    box.setValue(value)
+    return box
+
+
+def _dspin(lo: float, hi: float, value: float, step: float, decimals: int = 2) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    box.setDecimals(decimals)
+    box.setValue(value)
+    return box
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ws: Workspace, parent=None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle("Settings")
+        s = load_settings(ws)
+        form = QFormLayout(self)
+        self.threads = _spin(1, 64, s.threads)
+        self.context_size = _spin(512, 131072, s.context_size, 512)
+        self.temperature = _dspin(0.0, 2.0, s.temperature, 0.1)
+        self.row_cap = _spin(1, 10_000_000, s.row_cap, 100)
+        self.timeout_s = _dspin(0.5, 3600, s.timeout_s, 5, 1)
+        self.repair_attempts = _spin(0, 5, s.repair_attempts)
+        self.constrained = QCheckBox("Constrained decoding (grammar of this schema's tables and columns)")
+        self.constrained.setChecked(s.constrained_decoding)
+        form.addRow("CPU threads", self.threads)
+        form.addRow("Context size (tokens)", self.context_size)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Row cap", self.row_cap)
+        form.addRow("Query timeout (s)", self.timeout_s)
+        form.addRow("Repair attempts", self.repair_attempts)
+        form.addRow(self.constrained)
+        note = QLabel("Threads and context size reload the model on the next question. "
+                      "Constrained decoding measured +1 question in 84 on Chinook at +55% latency.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel | QDialogButtonBox.RestoreDefaults)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.RestoreDefaults).clicked.connect(lambda: self.show_values(AskSettings()))
+        form.addRow(buttons)
+
+    def values(self) -> AskSettings:
+        return AskSettings(
+            threads=self.threads.value(), context_size=self.context_size.value(),
+            temperature=self.temperature.value(), row_cap=self.row_cap.value(), timeout_s=self.timeout_s.value(),
+            repair_attempts=self.repair_attempts.value(), constrained_decoding=self.constrained.isChecked(),
+        )
+
+    def show_values(self, s: AskSettings) -> None:
+        self.threads.setValue(s.threads)
+        self.context_size.setValue(s.context_size)
+        self.temperature.setValue(s.temperature)
+        self.row_cap.setValue(s.row_cap)
+        self.timeout_s.setValue(s.timeout_s)
+        self.repair_attempts.setValue(s.repair_attempts)
+        self.constrained.setChecked(s.constrained_decoding)
+
+    def save(self) -> None:
+        save_settings(self.ws, self.values())
+        self.accept()

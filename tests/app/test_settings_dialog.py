@@ -1,0 +1,27 @@
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from app.settings_dialog import SettingsDialog  # noqa: E402
+from engine.settings import AskSettings, load_settings  # noqa: E402
+from tests.app.test_main_window import ask, scripted, window  # noqa: E402, F401
+
+
+def test_settings_dialog_saves_what_the_next_ask_uses(qtbot, window, scripted):  # noqa: F811
+    dlg = window.open_settings()
+    assert isinstance(dlg, SettingsDialog)
+    dlg.row_cap.setValue(7)
+    dlg.repair_attempts.setValue(0)
+    dlg.constrained.setChecked(True)
+    dlg.save()
+    s = load_settings(window.ws)
+    assert (s.row_cap, s.repair_attempts, s.constrained_decoding) == (7, 0, True)
+    scripted.outputs = [" Name FROM Track"]
+    result = ask(qtbot, window, "List all track names")
+    assert result.ok and window.results.rowCount() == 7 and result.truncated
+    assert "row cap" in window.rows_label.text()
+    assert window.status_time.text().startswith("last: ")
+    dlg = window.open_settings()
+    dlg.show_values(AskSettings())
+    dlg.save()
+    assert load_settings(window.ws) == AskSettings()
