@@ -300,7 +300,8 @@ class EvaluatePage(QWizardPage):
         super().__init__()
         self.wiz = wiz
         self.setTitle("Evaluate")
-        self.setSubTitle("Execution accuracy before vs after, on the held-out pairs.")
+        self.setSubTitle("Execution accuracy of the base model (before) vs the fine-tune (after), on the held-out "
+                         "pairs and on the regression set: the pairs you saved as correct for this database.")
         lay = QVBoxLayout(self)
         self.label = QLabel("Exporting the adapter and evaluating…")
         self.table = QTableWidget(0, 4)
@@ -315,14 +316,13 @@ class EvaluatePage(QWizardPage):
         self.spec = None
 
     def initializePage(self) -> None:  # noqa: N802
-        from engine.eval.datasets import EvalItem
-        from finetune.evaluate import compare_models
+        from finetune.evaluate import compare_models, held_out_items, regression_items
         from finetune.workflow import export_and_register
 
         run, ws, url = self.wiz.run_dir, self.wiz.ws, self.wiz.url
         base = self.wiz.settings_page.config().base_model
-        pairs = [json.loads(line) for line in (run / "eval_pairs.jsonl").read_text().splitlines() if line.strip()]
-        items = [EvalItem(i, p["question"], [p["sql"]], p["db_id"], category=p["source"]) for i, p in enumerate(pairs)]
+        items = held_out_items(run)
+        items += regression_items(ws, url, len(items))
 
         def work(report):
             spec = export_and_register(run, ws, base)
@@ -332,7 +332,9 @@ class EvaluatePage(QWizardPage):
 
             meta_path = finetunes_dir(ws) / spec.name / "meta.json"
             meta = json.loads(meta_path.read_text())
-            meta["metrics"] = {"ex_before": comp.before, "ex_after": comp.after, "held_out": comp.total}
+            meta["metrics"] = {"ex_before": comp.before, "ex_after": comp.after, "held_out": comp.total,
+                               "regression_before": comp.regression[0], "regression_after": comp.regression[1],
+                               "regression": comp.regression[2]}
             write_atomic(meta_path, json.dumps(meta, indent=1))
             return spec, comp
 
@@ -342,15 +344,19 @@ class EvaluatePage(QWizardPage):
     def _done(self, out) -> None:
         self.spec, comp = out
         self.comparison = comp
-        self.label.setText(f"{self.spec.name}: EX {comp.before:.3f} → {comp.after:.3f} on {comp.total} held-out questions "
-                           f"({'better or equal' if comp.better else 'WORSE'})")
-        rows = [("all", f"{comp.before:.3f}", f"{comp.after:.3f}", str(comp.total))]
-        rows += [(cat, str(b), str(a), str(n)) for cat, (b, a, n) in comp.per_category.items()]
+        rb, ra, rn = comp.regression
+        regression = f"; regression set {rb}/{rn} → {ra}/{rn}" if rn else "; no regression set yet (save correct answers with ✓)"
+        self.label.setText(f"{self.spec.name}: EX {comp.before:.3f} → {comp.after:.3f} on {comp.total} held-out questions"
+                           f"{regression} ({'better or equal' if comp.better else 'WORSE'})")
+        rows = [("held-out EX", f"{comp.before:.3f}", f"{comp.after:.3f}", str(comp.total))]
+        rows += [(f"  {cat}", str(b), str(a), str(n)) for cat, (b, a, n) in comp.per_category.items()]
+        rows.append(("regression set (saved pairs)", f"{rb}/{rn}" if rn else "—", f"{ra}/{rn}" if rn else "—", str(rn)))
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             for j, v in enumerate(r):
                 self.table.setItem(i, j, QTableWidgetItem(v))
-        changes = [("wrong → right", c) for c in comp.fixed] + [("right → wrong", c) for c in comp.broken]
+        changes = [(f"wrong → right ({c['set']})", c) for c in comp.fixed]
+        changes += [(f"right → wrong ({c['set']})", c) for c in comp.broken]
         self.changes.setRowCount(len(changes))
         for i, (kind, c) in enumerate(changes):
             for j, v in enumerate((kind, c["question"], c["before"], c["after"])):

@@ -257,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--examples", type=Path, default=None, help="question→SQL pairs (Spider JSON) for the examples index")
     p.add_argument("--grammar", action="store_true")
     p.add_argument("--ft-model", default=None, help="fine-tuned model for the ft modes (default: the newest)")
+    p.add_argument("--lever", action="append", default=None, metavar="KEY=VALUE",
+                   help="accuracy lever, e.g. candidates=3, value_linking=off, schema_style=ddl, k_examples=0")
     _common(p)
     p.set_defaults(func=cmd_eval)
     _plugins(sub)

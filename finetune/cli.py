@@ -51,6 +51,14 @@ def register(sub, common) -> None:
     common(e)
     e.set_defaults(func=cmd_export)
 
+    c = fsub.add_parser("compare", help="EX of the base vs a fine-tune on the run's held-out pairs and the saved pairs (regression set)")
+    c.add_argument("--run", required=True, type=Path)
+    c.add_argument("--db", required=True, help="the database the pairs ask about")
+    c.add_argument("--base", default="smollm2-135m")
+    c.add_argument("--finetuned", required=True, help="a version name from `sqlsage finetune versions`")
+    common(c)
+    c.set_defaults(func=cmd_compare)
+
     v = fsub.add_parser("versions", help="list fine-tuned versions")
     common(v)
     v.set_defaults(func=cmd_versions)
@@ -137,6 +145,18 @@ def cmd_export(args) -> int:
     if args.activate:
         ModelRegistry(ws.models_dir).set_active(spec.name)
         print(f"active model: {spec.name}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    """What the wizard's Evaluate page shows, as text."""
+    from finetune.evaluate import compare_models, held_out_items, regression_items
+
+    ws = _ws(args)
+    items = held_out_items(args.run)
+    items += regression_items(ws, args.db, len(items))
+    comp = compare_models(ws, items, lambda _db: args.db, args.base, args.finetuned)
+    print("\n".join(comp.lines()))
     return 0
 
 

@@ -55,6 +55,7 @@ class EvalReport:
     gold_errors: list[str]
     leakage_excluded: int
     example_pool: int
+    levers: dict = field(default_factory=dict)
 
     def ex(self, mode: str, skip_flag: str | None = None) -> tuple[float, int, int]:
         rs = [r for r in self.results[mode] if not (skip_flag and skip_flag in r.flags)]
@@ -69,6 +70,7 @@ class EvalReport:
             "summary": {m: dict(zip(("ex", "correct", "total"), self.ex(m), strict=True)) | {"mean_s": _mean(self.results[m]), "p50_s": _p50(self.results[m])} for m in self.modes},
             "gold_errors": self.gold_errors,
             "leakage_guard": {"excluded_examples": self.leakage_excluded, "example_pool": self.example_pool},
+            "levers": self.levers,
             "items": {m: [asdict(r) for r in rs] for m, rs in self.results.items()},
         }
 
@@ -85,6 +87,8 @@ def resolve_modes(mode: str, registry: ModelRegistry) -> list[str]:
     has_ft = any(s.adapter for s in registry.list())
     if mode == "all":
         return list(BASE_MODES) + (list(FT_MODES) if has_ft else [])
+    if "," in mode:  # e.g. ft,ft+rag: several modes side by side on the same questions
+        return [m for part in mode.split(",") for m in resolve_modes(part.strip(), registry)]
     if mode in FT_MODES and not has_ft:
         raise DatasetError(f"Mode {mode} needs a fine-tuned model; none is registered yet (fine-tune one first).")
     if mode not in BASE_MODES + FT_MODES:
@@ -138,6 +142,7 @@ def evaluate(
     dataset_name: str = "",
     rules: str = "spider",
     ft_model: str | None = None,
+    levers: dict | None = None,
 ) -> EvalReport:
     from engine.llm.loader import load_model
 
@@ -186,10 +191,7 @@ def evaluate(
                 exclude_examples=exclude,
                 notes=[it.instructions] if it.instructions else [],
             )
-            if grammar:
-                from engine.sql.grammar import schema_grammar
-
-                opts.grammar = schema_grammar
+            apply_levers(opts, {**(levers or {}), **({"grammar": True} if grammar else {})})
             t = time.perf_counter()
             res = ask(it.question, session, model, opts)
             secs = time.perf_counter() - t
@@ -201,7 +203,50 @@ def evaluate(
     for s in sessions.values():
         s.db.close()
     label = base.name + (f" (ft: {ft_name})" if any(m in FT_MODES for m in modes) else "")
-    return EvalReport(dataset_name, label, modes, results, gold_errors, excluded, pool_size)
+    return EvalReport(dataset_name, label, modes, results, gold_errors, excluded, pool_size, dict(levers or {}))
+
+
+# the accuracy levers an evaluation can switch, each measured alone and together (benchmarks/levers.py)
+LEVERS = {
+    "grammar": bool,  # schema-constrained decoding (GBNF)
+    "value_linking": bool,
+    "candidates": int,  # execution-guided selection among N sampled candidates
+    "schema_style": str,  # compact | ddl
+    "schema_samples": bool,  # sample values in the schema text
+    "k_examples": int,  # retrieved few-shot examples (rag modes)
+    "k_tables": int,  # retrieved tables (rag modes)
+}
+
+
+def parse_levers(assignments: list[str]) -> dict:
+    """`--lever candidates=3 --lever value_linking=off` → typed values, unknown names refused."""
+    out: dict = {}
+    for text in assignments:
+        key, _, raw = text.partition("=")
+        key = key.strip().replace("-", "_")
+        if key not in LEVERS or not raw:
+            raise DatasetError(f"--lever {text!r}: expected KEY=VALUE with KEY one of {', '.join(LEVERS)}")
+        kind = LEVERS[key]
+        if kind is bool:
+            out[key] = raw.lower() in ("1", "on", "true", "yes")
+        elif kind is int:
+            out[key] = int(raw)
+        else:
+            out[key] = raw
+    return out
+
+
+def apply_levers(opts: AskOptions, levers: dict) -> AskOptions:
+    for key, value in levers.items():
+        if key == "grammar":
+            from engine.sql.grammar import schema_grammar
+
+            opts.grammar = schema_grammar if value else None
+        elif key in ("k_examples", "k_tables"):
+            setattr(opts.retrieval, key, value)
+        else:
+            setattr(opts, key, value)
+    return opts
 
 
 def _run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | None:
@@ -218,6 +263,8 @@ def format_report(report: EvalReport) -> str:
     modes = report.modes
     w = max(12, *(len(m) + 2 for m in modes))
     lines = [f"dataset: {report.dataset}   model: {report.model}"]
+    if report.levers:
+        lines.append("levers: " + ", ".join(f"{k}={v}" for k, v in report.levers.items()))
     lines.append(
         f"leakage guard: examples index excludes every evaluated question and gold SQL "
         f"({report.leakage_excluded} pairs removed, {report.example_pool} in the pool)"
@@ -267,7 +314,11 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         pairs = None
         if args.examples:
             pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)]
-        report = evaluate(items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules, args.ft_model)
+        levers = parse_levers(args.lever or [])
+        report = evaluate(
+            items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules,
+            args.ft_model, levers,
+        )
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

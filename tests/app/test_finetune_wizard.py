@@ -30,6 +30,11 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     win = MainWindow(workspace, chinook_url)
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: win.session is not None, timeout=60000)
+    from engine.feedback import save_example
+
+    # the regression set: pairs the user saved as correct for this database
+    save_example(win.session, "How many albums are there?", "SELECT count(*) FROM Album")
+    save_example(win.session, "List the names of all genres", "SELECT Name FROM Genre")
     wiz = win.open_finetune_wizard()
     qtbot.addWidget(wiz)
 
@@ -69,6 +74,10 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     wait(qtbot, lambda: ev.isComplete(), 900000, ev.label.text)
     assert "EX" in ev.label.text() and ev.table.rowCount() >= 1
     assert ev.table.item(0, 1).text() == f"{ev.comparison.before:.3f}"
+    last = ev.table.rowCount() - 1
+    assert ev.table.item(last, 0).text().startswith("regression set") and ev.table.item(last, 3).text() == "2"
+    rb, ra, rn = ev.comparison.regression
+    assert rn == 2 and ev.table.item(last, 1).text() == f"{rb}/2" and ev.table.item(last, 2).text() == f"{ra}/2"
     shot(wiz, "wizard_4_evaluate.png")
     wiz.next()
 

@@ -87,6 +87,22 @@ def test_activate_and_rollback(trained):
     assert reg.rollback() == before
 
 
+def test_cli_compare_reports_held_out_and_regression_sets(trained):
+    from tests.conftest import CHINOOK
+
+    ws, run, _, _ = trained
+    name = export_and_register(run, ws, "smollm2-135m").name
+    url = f"sqlite:///{CHINOOK}"
+    ws.append_jsonl(url, "examples.jsonl", {"question": "How many albums are there?", "sql": "SELECT count(*) FROM Album"})
+    out = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "finetune", "compare", "--run", str(run), "--db", url,
+         "--finetuned", name, "--workspace", str(ws.root)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "held-out: EX" in out.stdout and "regression set (saved pairs):" in out.stdout and "/1 -> " in out.stdout
+
+
 def test_kill_during_training_resumes_from_last_checkpoint(tiny_run, tmp_path):
     ws, run = tiny_run
     run2 = fresh_copy(run, tmp_path / "run")

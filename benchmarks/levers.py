@@ -1,0 +1,84 @@
+"""Each accuracy lever alone and together, on the same questions, with `sqlsage eval --lever`.
+
+For every set (Chinook's 84 Spider questions, a fixed-seed Spider dev sample, a fixed-seed defog
+SQLite sample) and every configuration, runs the fine-tuned model in `ft` (whole schema, the
+default for small databases) and `ft+rag` (retrieval) modes and records EX and p50 latency.
+Writes benchmarks/results/levers.json (merged with earlier runs) and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.accuracy import DATA, SETS  # noqa: E402
+
+CONFIGS = {
+    "baseline": [],
+    "grammar": ["grammar=on"],
+    "candidates=3": ["candidates=3"],
+    "schema samples": ["schema_samples=on"],
+    "ddl schema": ["schema_style=ddl"],
+    "no value linking": ["value_linking=off"],
+    "0 examples": ["k_examples=0"],
+    "candidates=5": ["candidates=5"],
+    "all": ["grammar=on", "candidates=3", "schema_samples=on"],
+}
+SAMPLES = {"chinook": None, "spider-dev": 100, "defog-sqlite": 60}
+OUT = ROOT / "benchmarks" / "results" / "levers.json"
+
+
+def run(set_name: str, levers: list[str], args) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+        cmd = [sys.executable, "-m", "engine.cli", "eval", *SETS[set_name], "--mode", "ft,ft+rag", "--model", args.model,
+               "--workspace", args.workspace, "--json", tmp.name, "--examples", str(DATA / "spider/train_spider.json")]
+        sample = SAMPLES[set_name]
+        if sample:
+            cmd += ["--sample", str(sample)]
+        if args.limit:
+            cmd += ["--limit", str(args.limit)]
+        for lever in levers:
+            cmd += ["--lever", lever]
+        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        return json.loads(Path(tmp.name).read_text())["summary"]
+
+
+def table(results: dict) -> str:
+    lines = [f"{'set':<14}{'config':<18}{'ft EX':>8}{'ft p50':>8}{'ft+rag EX':>11}{'ft+rag p50':>11}  n"]
+    for set_name, configs in results.items():
+        for config, summary in configs.items():
+            ft, fr = summary["ft"], summary["ft+rag"]
+            lines.append(f"{set_name:<14}{config:<18}{ft['ex']:>8.3f}{ft['p50_s']:>8.2f}{fr['ex']:>11.3f}{fr['p50_s']:>11.2f}  {ft['total']}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", nargs="+", default=list(SAMPLES))
+    ap.add_argument("--configs", nargs="+", default=list(CONFIGS))
+    ap.add_argument("--model", default="smollm2-135m")
+    ap.add_argument("--limit", type=int, default=None, help="a slice, to check the script")
+    ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    results = json.loads(args.out.read_text()) if args.out.exists() and not args.limit else {}
+    for config in args.configs:  # config-major: a stopped run still has whole rows
+        for set_name in args.sets:
+            summary = run(set_name, CONFIGS[config], args)
+            results.setdefault(set_name, {})[config] = summary
+            print(f"{set_name:<14}{config:<18} ft {summary['ft']['ex']:.3f}  ft+rag {summary['ft+rag']['ex']:.3f}", flush=True)
+            if not args.limit:
+                args.out.write_text(json.dumps(results, indent=1))
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
