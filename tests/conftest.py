@@ -141,3 +141,47 @@ def pytest_terminal_summary(terminalreporter):
         failed = [r for r in terminalreporter.stats.get("failed", []) if f"tests/{suite}/" in r.nodeid]
         if passed or failed:
             terminalreporter.write_line(f"[{suite}] {len(passed)} tests passed, {len(failed)} failed")
+
+
+class MariaDbServer:
+    def __init__(self, base: Path, port: int):
+        self.base, self.port = base, port
+
+    def url(self, db: str = "sqlsage_test", user: str = "sage", password: str = "hunter2-secret") -> str:
+        return f"mysql+pymysql://{user}:{password}@127.0.0.1:{self.port}/{db}"
+
+    def sql(self, text: str, db: str = "") -> str:
+        cmd = ["mariadb", "--no-defaults", f"--socket={self.base / 'sock'}", "-u", "root", "-e", text]
+        return subprocess.run(cmd + ([db] if db else []), check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def mariadb():
+    """A throwaway MariaDB server on loopback (apt-get install mariadb-server), with user `sage`."""
+    if not shutil.which("mariadbd") and not Path("/usr/sbin/mariadbd").exists():
+        if os.environ.get("CI"):
+            pytest.fail("MariaDB is not installed; .ci/run installs mariadb-server with apt-get")
+        pytest.skip("MariaDB server binaries not installed (apt-get install mariadb-server)")
+    base = Path(tempfile.mkdtemp(prefix="sqlsage-maria-"))
+    user = ["--user=root"] if os.geteuid() == 0 else []
+    subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={base / 'data'}", "--auth-root-authentication-method=socket", *user],
+                   check=True, capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen(["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={base / 'data'}", f"--socket={base / 'sock'}",
+                             f"--port={port}", "--bind-address=127.0.0.1", f"--pid-file={base / 'pid'}", "--skip-log-bin", *user],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = MariaDbServer(base, port)
+    try:
+        for _ in range(100):
+            try:
+                server.sql("SELECT 1")
+                break
+            except subprocess.CalledProcessError:
+                time.sleep(0.2)
+        server.sql("CREATE DATABASE sqlsage_test; CREATE USER 'sage'@'127.0.0.1' IDENTIFIED BY 'hunter2-secret'; "
+                   "GRANT ALL ON sqlsage_test.* TO 'sage'@'127.0.0.1';")
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        shutil.rmtree(base, ignore_errors=True)

@@ -46,13 +46,51 @@ def read_text_file(path: Path) -> str:
 
 
 def import_ddl_files(paths: list[Path], dialect: str = "postgres", name: str | None = None) -> DDLImport:
+    """Every file's tables in one catalog; what cannot be used is listed in `skipped`, with why.
+
+    Raises DDLFileError when nothing at all could be imported, so the caller keeps its previous
+    catalog instead of replacing it with an empty one.
+    """
     result = DDLImport(SchemaCatalog(name=name or Path(paths[0]).stem, dialect=dialect))
+    seen: dict[str, str] = {}
     for p in paths:
-        part = import_ddl(read_text_file(Path(p)), dialect=dialect, name=result.catalog.name, source=str(p))
-        result.catalog.tables.extend(part.catalog.tables)
+        text = read_text_file(Path(p))
+        if not text.strip():
+            result.skipped.append(f"{p}: the file is empty")
+            continue
+        part = import_ddl(text, dialect=dialect, name=result.catalog.name, source=str(p))
+        for t in part.catalog.tables:
+            if t.name.lower() in seen:
+                result.skipped.append(f"{p}: duplicate table {t.name} (already defined in {seen[t.name.lower()]}); this definition skipped")
+                continue
+            seen[t.name.lower()] = str(p)
+            result.catalog.tables.append(t)
         result.skipped.extend(part.skipped)
         result.ignored_statements += part.ignored_statements
+    result.skipped += drop_dangling_keys(result.catalog)
+    if not result.catalog.tables:
+        files = ", ".join(str(p) for p in paths)
+        reasons = "; ".join(result.skipped[:3])
+        raise DDLFileError(
+            f"No CREATE TABLE could be imported from {files}{f' ({reasons})' if reasons else ''}. "
+            "Nothing was changed; check the file and its --dialect."
+        )
     return result
+
+
+def drop_dangling_keys(catalog: SchemaCatalog) -> list[str]:
+    """Foreign keys to tables the import does not have would mislead FK expansion: drop and list them."""
+    names = {t.name.lower() for t in catalog.tables}
+    notes = []
+    for t in catalog.tables:
+        keep = []
+        for fk in t.foreign_keys:
+            if fk.ref_table.lower() in names:
+                keep.append(fk)
+            else:
+                notes.append(f"foreign key {t.name}({', '.join(fk.columns)}) → {fk.ref_table}: no table {fk.ref_table} in the import; key dropped")
+        t.foreign_keys = keep
+    return notes
 
 
 def split_statements(text: str, dialect: str) -> list[tuple[int, str]]:
@@ -98,6 +136,9 @@ def import_ddl(text: str, dialect: str = "postgres", name: str = "ddl", source: 
             t = _table_from_create(tree)
             if t is None:
                 result.skipped.append(f"{where}{line}: CREATE TABLE without columns (AS SELECT?)")
+                continue
+            if t.name.lower() in tables:
+                result.skipped.append(f"{where}{line}: duplicate table {t.name}; the first definition is kept")
                 continue
             tables[t.name.lower()] = t
         elif isinstance(tree, exp.Alter):

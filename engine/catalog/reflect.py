@@ -7,7 +7,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from engine.catalog.model import Column, ForeignKey, SchemaCatalog, Table
-from engine.execute.connect import open_engine
+from engine.execute.connect import ConnectionProblem, explain_db_error, open_engine
 
 SAMPLE_VALUES = 5
 LOW_CARDINALITY = 30
@@ -37,6 +37,8 @@ def reflect_catalog(
                         progress(i, len(tables), f"sampling {t.name}")
                     _add_samples(conn, engine.dialect, t)
         return SchemaCatalog(name=name or _default_name(url), dialect=dialect, tables=tables)
+    except sa.exc.DBAPIError as exc:  # wrong password, server gone, no permission: say what to do
+        raise ConnectionProblem(explain_db_error(exc, url)) from exc
     finally:
         engine.dispose()
 
@@ -108,6 +110,9 @@ def _reflect_duckdb(engine: sa.Engine) -> list[Table]:
         for tname, cname, ctype, nullable, comment in rows:
             t = tables.setdefault(tname, Table(name=tname))
             t.columns.append(Column(name=cname, type=ctype, nullable=bool(nullable), comment=comment or ""))
+        for tname, comment in conn.exec_driver_sql("SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal").fetchall():
+            if tname in tables:
+                tables[tname].comment = comment or ""
         cons = conn.exec_driver_sql(
             "SELECT table_name, constraint_type, constraint_column_names, "
             "referenced_table, referenced_column_names FROM duckdb_constraints()"

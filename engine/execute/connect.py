@@ -48,24 +48,38 @@ def open_engine(url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> sa.Engine:
         opts = f"-c default_transaction_read_only=on -c statement_timeout={ms}"
         return _create(u, connect_args={"options": opts, "connect_timeout": 5})
     if backend in ("mysql", "mariadb"):
-        ms = int(timeout_s * 1000)
-        init = f"SET SESSION TRANSACTION READ ONLY, SESSION max_execution_time={ms}"
-        return _create(u, connect_args={"init_command": init, "connect_timeout": 5})
+        engine = _create(u, connect_args={"init_command": "SET SESSION TRANSACTION READ ONLY", "connect_timeout": 5})
+        sa.event.listen(engine, "connect", lambda dbapi_conn, _rec: _mysql_time_limit(dbapi_conn, timeout_s))
+        return engine
     if backend == "duckdb":
         return _create(u, connect_args={"read_only": True})
     return _create(u)
 
 
+def _mysql_time_limit(dbapi_conn, timeout_s: float) -> None:
+    """MySQL limits SELECTs with max_execution_time (ms), MariaDB with max_statement_time (s)."""
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("SELECT VERSION()")
+        mariadb = "mariadb" in str(cur.fetchone()[0]).lower()
+        if mariadb:
+            cur.execute(f"SET SESSION max_statement_time = {float(timeout_s):.3f}")
+        else:
+            cur.execute(f"SET SESSION max_execution_time = {int(timeout_s * 1000)}")
+    finally:
+        cur.close()
+
+
 def _create(u: sa.URL, **kw) -> sa.Engine:
     try:
         return sa.create_engine(u, **kw)
-    except ModuleNotFoundError as exc:
+    except ImportError as exc:  # the driver package is missing (or broken)
         pkg = {
             "postgresql": "psycopg[binary]",
             "mysql": "pymysql",
             "mariadb": "pymysql",
             "duckdb": "duckdb-engine",
-        }.get(u.get_backend_name(), exc.name)
+        }.get(u.get_backend_name(), exc.name or u.drivername)
         raise ConnectionProblem(
             f"The driver for {u.get_backend_name()} is not installed ({exc.name}). "
             f"Install it with: .venv/bin/pip install '{pkg}'"

@@ -57,3 +57,66 @@ def test_spider_tables_json_import(workspace):
     need_shared("spider", "tables.json")
     s = run_import(workspace, ddl=[SHARED / "spider/tables.json"], name="spider")
     assert s.tables == 876
+
+
+def _state(workspace, name):
+    """The catalog text and the published index build of an offline catalog."""
+    from engine.index.store import KnowledgeIndex
+
+    url = offline_url(name)
+    return workspace.catalog_path(url).read_text(), KnowledgeIndex(workspace.index_dir(url)).current()
+
+
+def test_bad_ddl_inputs_are_listed_and_nothing_imported_is_lost(workspace, tmp_path):
+    import pytest
+
+    from engine.catalog.ddl import DDLFileError
+
+    good = tmp_path / "shop.sql"
+    good.write_text("CREATE TABLE customer (id INT PRIMARY KEY, name TEXT);\nCREATE TABLE orders (id INT, customer_id INT REFERENCES customer(id));\n")
+    run_import(workspace, ddl=[good], name="shop")
+    before = _state(workspace, "shop")
+
+    # duplicate tables, a key to a missing table, an unparseable line and an empty file: listed, rest imported
+    messy = tmp_path / "messy.sql"
+    messy.write_text(
+        "CREATE TABLE customer (id INT PRIMARY KEY, name TEXT);\n"
+        "CREATE TABLE customer (id INT, other TEXT);\n"
+        "CREATE TABLE invoice (id INT, account_id INT REFERENCES account(id));\n"
+        "CREATE TABLE oops (;\n"
+    )
+    empty = tmp_path / "empty.sql"
+    empty.write_text("  \n")
+    s = run_import(workspace, ddl=[messy, empty], name="messy")
+    text = "\n".join(s.skipped)
+    assert s.tables == 2
+    assert "line 2: duplicate table customer" in text
+    assert "foreign key invoice(account_id) → account: no table account" in text
+    assert "line 4: cannot parse" in text and "empty.sql: the file is empty" in text
+    cat = SchemaCatalog.load(workspace.catalog_path(offline_url("messy")))
+    assert cat.table("customer").column("name") and not cat.table("invoice").foreign_keys
+
+    # a file with nothing importable, or not UTF-8, into the existing catalog: clear error, old state kept
+    empty_only = tmp_path / "shop2.sql"
+    empty_only.write_text("-- nothing here\n")
+    with pytest.raises(DDLFileError, match="Nothing was changed"):
+        run_import(workspace, ddl=[empty_only], name="shop")
+    latin = tmp_path / "latin.sql"
+    latin.write_bytes("CREATE TABLE caf\xe9 (id INT);".encode("latin-1"))
+    with pytest.raises(DDLFileError, match="not UTF-8"):
+        run_import(workspace, ddl=[latin], name="shop")
+    assert _state(workspace, "shop") == before
+
+
+def test_wrong_credentials_keep_the_previous_import(workspace, pg):
+    import pytest
+
+    from engine.execute.connect import ConnectionProblem
+
+    need_shared("defog", "academic")
+    url = pg.load_defog("academic")
+    run_import(workspace, db=url)
+    cat_before = workspace.catalog_path(url).read_text()
+    with pytest.raises(ConnectionProblem, match="Wrong user name or password"):
+        run_import(workspace, db=pg.url("academic", user="sage", password="wrong"))
+    assert workspace.catalog_path(url).read_text() == cat_before
