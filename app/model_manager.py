@@ -43,7 +43,7 @@ class ModelManager(QDialog):
         lay.addWidget(self.info)
         row = QHBoxLayout()
         for text, slot in (("Activate", self.activate), ("Roll back", self.rollback), ("Delete", self.delete),
-                           ("Export adapter…", self.export_adapter), ("Import .gguf…", self.import_gguf)):
+                           ("Export adapter…", self.export_adapter), ("Import model or adapter (.gguf)…", self.import_gguf)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             row.addWidget(b)
@@ -124,5 +124,15 @@ class ModelManager(QDialog):
             QMessageBox.warning(self, "Import", str(exc))
             return
         p = Path(path).resolve()
-        self.registry.add(ModelSpec(name=p.stem, path=str(p), prompt_style=guess_style(p), source="user"))
+        try:
+            if check_gguf(p).get("general.type") == "adapter":  # a LoRA: a new version on its base
+                from finetune.versions import import_adapter
+
+                spec = import_adapter(self.ws, p)
+                self.info.setText(f"Imported adapter {spec.name} (LoRA on {spec.base}).")
+            else:
+                self.registry.add(ModelSpec(name=p.stem, path=str(p), prompt_style=guess_style(p), source="user"))
+        except ModelFileProblem as exc:
+            QMessageBox.warning(self, "Import", str(exc))
+            return
         self.refresh()

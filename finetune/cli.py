@@ -59,6 +59,12 @@ def register(sub, common) -> None:
     common(c)
     c.set_defaults(func=cmd_compare)
 
+    i = fsub.add_parser("import", help="register a LoRA adapter .gguf as a new version (rollback keeps the old ones)")
+    i.add_argument("adapter", type=Path)
+    i.add_argument("--base", default=None, help="base model (default: the bundled one of the adapter's architecture)")
+    common(i)
+    i.set_defaults(func=cmd_import_adapter)
+
     v = fsub.add_parser("versions", help="list fine-tuned versions")
     common(v)
     v.set_defaults(func=cmd_versions)
@@ -157,6 +163,14 @@ def cmd_compare(args) -> int:
     items += regression_items(ws, args.db, len(items))
     comp = compare_models(ws, items, lambda _db: args.db, args.base, args.finetuned)
     print("\n".join(comp.lines()))
+    return 0
+
+
+def cmd_import_adapter(args) -> int:
+    from finetune.versions import import_adapter
+
+    spec = import_adapter(_ws(args), args.adapter, args.base)
+    print(f"registered {spec.name} (LoRA on {spec.base}); activate it with `sqlsage models activate --name {spec.name}`")
     return 0
 
 

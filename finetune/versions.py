@@ -74,3 +74,21 @@ def clean_partials(ws: Workspace) -> list[str]:
         p.unlink(missing_ok=True)
         removed.append(str(p))
     return removed
+
+
+# which bundled base a LoRA adapter of an architecture applies to, when the user does not say
+BASE_FOR_ARCH = {"llama": "smollm2-135m", "gemma3": "gemma3-270m"}
+
+
+def import_adapter(ws: Workspace, path: Path, base: str | None = None) -> ModelSpec:
+    """Register a LoRA adapter .gguf (made here or elsewhere) as a new version on its base model."""
+    from engine.llm.gguf_check import ModelFileProblem, check_gguf
+
+    meta = check_gguf(Path(path))
+    if meta.get("general.type") != "adapter":
+        raise ModelFileProblem(f"{Path(path).name} is a whole model, not a LoRA adapter: add it with `sqlsage models add`.")
+    arch = meta.get("general.architecture", "")
+    base = base or BASE_FOR_ARCH.get(arch)
+    if base is None:
+        raise ModelFileProblem(f"{Path(path).name} is a LoRA adapter for a {arch or 'unknown'} model: say which base with --base.")
+    return register_version(ws, Path(path), base, metrics={}, dataset={"imported_from": str(Path(path).resolve())})

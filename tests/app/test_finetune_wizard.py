@@ -98,3 +98,7 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     shot(mgr, "model_manager.png")
     mgr.rollback()
     assert ModelRegistry(workspace.models_dir).active() == before
+    # an adapter file from elsewhere (here: the shipped one) becomes a new version on its base
+    rows = mgr.table.rowCount()
+    mgr.import_path(str(Path(__file__).resolve().parents[2] / "assets/adapters/smollm2-135m-spider-sql.gguf"))
+    assert mgr.table.rowCount() == rows + 1 and "Imported adapter" in mgr.info.text()
