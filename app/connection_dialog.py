@@ -108,12 +108,18 @@ class ConnectionDialog(QDialog):
         self.result_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.result_label.setText(text)
 
-    def test_connection(self) -> None:
-        """Connect once in a worker thread; the answer (or what to fix) appears under the form."""
+    def _form_url(self) -> str | None:
+        """The URL, or None after saying which field is missing."""
         try:
-            url = self.url()
+            return self.url()
         except ValueError as exc:
             self._say(str(exc), False)
+            return None
+
+    def test_connection(self) -> None:
+        """Connect once in a worker thread; the answer (or what to fix) appears under the form."""
+        url = self._form_url()
+        if url is None:
             return
         self._say(f"Connecting to {redact_url(url)}…", True)
         self.test_btn.setEnabled(False)
@@ -129,10 +135,8 @@ class ConnectionDialog(QDialog):
         self.tasks.start(lambda report: check_connection(url), done, failed)
 
     def save_and_accept(self) -> None:
-        try:
-            url = self.url()
-        except ValueError as exc:
-            self._say(str(exc), False)
+        url = self._form_url()
+        if url is None:
             return
         name = self.name.text().strip() or self.database.text().strip() or self.path.text().strip().rsplit("/", 1)[-1]
         _, warning = save_connection(self.ws, name, url)

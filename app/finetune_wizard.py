@@ -68,13 +68,43 @@ class DataPage(QWizardPage):
         lay.addLayout(form)
         self.prepare_btn = QPushButton("Check and preview")
         self.prepare_btn.clicked.connect(self.prepare)
-        lay.addWidget(self.prepare_btn)
+        self.resume_btn = QPushButton("Resume the unfinished run")
+        self.resume_btn.setToolTip("Keep the prepared pairs and the checkpoint; training continues where it stopped")
+        self.resume_btn.clicked.connect(self.resume)
+        self.resume_btn.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.prepare_btn)
+        buttons.addWidget(self.resume_btn)
+        lay.addLayout(buttons)
         self.summary = QLabel("")
         lay.addWidget(self.summary)
         self.preview = QTableWidget(0, 3)
         self.preview.setHorizontalHeaderLabels(["status", "question", "SQL"])
         lay.addWidget(self.preview)
         self.ready = False
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt API
+        from finetune.workflow import unfinished_run
+
+        step = unfinished_run(self.wiz.run_dir)
+        if step is not None:  # the wizard or the app was closed mid-run: offer to carry on
+            self.resume_btn.setText(f"Resume the unfinished run (stopped at step {step})")
+            self.resume_btn.show()
+            self.summary.setText(f"An unfinished run stopped at step {step}; its checkpoint is kept. Resume it, or "
+                                 "Check and preview new data (the old checkpoint is set aside as checkpoint.previous).")
+
+    def resume(self) -> None:
+        from finetune.data import load_examples
+
+        data = json.loads((self.wiz.run_dir / "data.json").read_text())
+        self.summary.setText(f"Resuming: {data['train']} pairs to train on, {data['eval']} held out.")
+        rows = [("valid", e.question, e.sql) for e in load_examples(self.wiz.run_dir / "train.jsonl")[:100]]
+        self.preview.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for j, v in enumerate(r):
+                self.preview.setItem(i, j, QTableWidgetItem(v))
+        self.ready = True
+        self.completeChanged.emit()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Pairs file", "", "Pairs (*.json *.csv)")
@@ -413,7 +443,12 @@ class FinetuneWizard(QWizard):
             self.addPage(p)
 
     def confirm_worse(self, comp) -> bool:
-        answer = QMessageBox.question(self, "Worse result", f"The new version scores {comp.after:.3f}, below the current {comp.before:.3f}. Activate it anyway?")
+        rb, ra, rn = comp.regression
+        answer = QMessageBox.question(
+            self, "Worse result",
+            f"The new version scores {comp.after:.3f} on the held-out pairs (before: {comp.before:.3f})"
+            + (f" and {ra}/{rn} on your saved pairs (before: {rb}/{rn})" if rn else "") + ". Activate it anyway?",
+        )
         return answer == QMessageBox.Yes
 
     def done(self, result: int) -> None:  # closing never loses the run: stop at a checkpoint

@@ -93,12 +93,41 @@ def prepare(run_dir: Path, ws: Workspace, src: DataSources, style: str = "chatml
             catalogs["csv"] = catalogs[first]
     good, bad = validate_pairs(pairs, catalogs)
     train_pairs, eval_pairs = split(dedupe(good), src.eval_fraction, src.seed, src.max_eval)
+    old_train = (run_dir / "train.jsonl").read_bytes() if (run_dir / "train.jsonl").exists() else None
     save_jsonl(run_dir / "train.jsonl", render(train_pairs, catalogs, style))
+    if old_train is not None and old_train != (run_dir / "train.jsonl").read_bytes():
+        set_aside_checkpoint(run_dir)
     save_jsonl(run_dir / "eval.jsonl", render(eval_pairs, catalogs, style))
     save_jsonl(run_dir / "eval_pairs.jsonl", eval_pairs)
     info = PreparedData(len(train_pairs), len(eval_pairs), [f"{p.question[:60]!r}: {why}" for p, why in bad], counts)
     (run_dir / "data.json").write_text(json.dumps(asdict(info), indent=1))
     return info
+
+
+def set_aside_checkpoint(run_dir: Path) -> Path | None:
+    """New training data means a new run: the old checkpoint must not be resumed on it, but it is
+    kept (as checkpoint.previous) rather than deleted."""
+    ckpt = Path(run_dir) / "checkpoint"
+    if not ckpt.exists():
+        return None
+    import os
+    import shutil
+
+    previous = Path(run_dir) / "checkpoint.previous"
+    shutil.rmtree(previous, ignore_errors=True)
+    os.replace(ckpt, previous)
+    return previous
+
+
+def unfinished_run(run_dir: Path) -> int | None:
+    """The step an interrupted run stopped at (its data is prepared and a checkpoint exists)."""
+    state = Path(run_dir) / "checkpoint" / "state.json"
+    if not (Path(run_dir) / "train.jsonl").exists() or not state.exists():
+        return None
+    try:
+        return int(json.loads(state.read_text())["step"])
+    except (ValueError, KeyError, json.JSONDecodeError):
+        return None
 
 
 def run_training(

@@ -1,5 +1,6 @@
 """Walk the fine-tuning wizard end to end on a tiny real CPU run, with pause and resume."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,14 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 def shot(widget, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(SHOTS / name))
+
+
+def tiny_settings(settings):
+    """A few real CPU steps with a small LoRA: enough to train, checkpoint, pause and resume."""
+    settings.steps.setValue(6)
+    settings.rank.setValue(4)
+    settings.alpha.setValue(8)
+    settings.lr.setValue(0.001)
 
 
 def wait(qtbot, cond, timeout, why):
@@ -48,11 +57,7 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     shot(wiz, "wizard_1_data.png")
     wiz.next()
 
-    settings = wiz.settings_page
-    settings.steps.setValue(6)
-    settings.rank.setValue(4)
-    settings.alpha.setValue(8)
-    settings.lr.setValue(0.001)
+    tiny_settings(wiz.settings_page)
     shot(wiz, "wizard_2_settings.png")
     wiz.next()
 
@@ -64,7 +69,24 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     assert train.result.stopped and not train.isComplete()
     paused_at = train.result.steps
     assert (wiz.run_dir / "checkpoint" / "state.json").exists()
-    train.start()  # resume from the checkpoint
+    train.start()  # resume from the checkpoint, then close the wizard mid-run
+    wait(qtbot, lambda: train.bar.value() > paused_at, 600000, train.label.text)
+    wiz.reject()  # closing stops at a checkpoint; nothing is lost
+    closed_at = json.loads((wiz.run_dir / "checkpoint" / "state.json").read_text())["step"]
+    assert closed_at > paused_at
+
+    wiz = win.open_finetune_wizard()  # a new wizard offers the unfinished run
+    qtbot.addWidget(wiz)
+    data = wiz.data_page
+    assert data.resume_btn.isVisible() and f"step {closed_at}" in data.resume_btn.text()
+    data.resume()
+    assert data.isComplete()
+    wiz.next()
+    tiny_settings(wiz.settings_page)
+    wiz.next()
+    train = wiz.train_page
+    assert f"checkpoint at step {closed_at}" in train.label.text()
+    train.start()
     wait(qtbot, lambda: train.isComplete(), 900000, train.label.text)
     assert train.result.steps == 6 and train.result.steps > paused_at
     shot(wiz, "wizard_3_train.png")
