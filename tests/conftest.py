@@ -10,6 +10,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -94,14 +95,9 @@ class PgServer:
         return self.url(name)
 
 
-@pytest.fixture(scope="session")
-def pg():
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not bins:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed; .ci/run installs it with apt-get")
-        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
-    bindir = Path(bins[-1]).parent
+def start_pg_cluster() -> tuple[PgServer, Callable[[], None]]:
+    """A throwaway PostgreSQL cluster on loopback (also used by benchmarks/defog_postgres.py)."""
+    bindir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1]).parent
     base = Path(tempfile.mkdtemp(prefix="sqlsage-pg-"))
     datadir = base / "data"
     as_user: list[str] = []
@@ -120,18 +116,32 @@ def pg():
         check=True, capture_output=True,
     )
     server = PgServer(bindir, datadir, port, as_user)
-    try:
-        for _ in range(50):
-            try:
-                server.psql("SELECT 1")
-                break
-            except subprocess.CalledProcessError:
-                time.sleep(0.1)
-        server.psql("CREATE ROLE sage LOGIN PASSWORD 'hunter2-secret'")
-        yield server
-    finally:
+
+    def stop() -> None:
         subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+    for _ in range(50):
+        try:
+            server.psql("SELECT 1")
+            break
+        except subprocess.CalledProcessError:
+            time.sleep(0.1)
+    server.psql("CREATE ROLE sage LOGIN PASSWORD 'hunter2-secret'")
+    return server, stop
+
+
+@pytest.fixture(scope="session")
+def pg():
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs it with apt-get")
+        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    server, stop = start_pg_cluster()
+    try:
+        yield server
+    finally:
+        stop()
 
 
 def pytest_terminal_summary(terminalreporter):
