@@ -275,7 +275,17 @@ class TrainPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt API
         state = self.wiz.run_dir / "checkpoint" / "state.json"
         if state.exists():
-            step = json.loads(state.read_text())["step"]
+            saved = json.loads(state.read_text())
+            step = saved["step"]
+            self.series.clear()
+            self.eval_series.clear()
+            for point in saved.get("history", []):  # the curve so far, as the run left it
+                self.series.append(point["step"], point["loss"])
+                if "eval_loss" in point:
+                    self.eval_series.append(point["step"], point["eval_loss"])
+            if saved.get("history"):
+                self.ax.setRange(0, max(step, 1))
+                self.ay.setRange(0, max(pt.y() for s in (self.series, self.eval_series) for pt in s.points()) * 1.1)
             self.label.setText(f"A checkpoint at step {step} exists: Start / Resume continues from it.")
 
     def start(self) -> None:

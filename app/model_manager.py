@@ -129,10 +129,12 @@ class ModelManager(QDialog):
                 from finetune.versions import import_adapter
 
                 spec = import_adapter(self.ws, p)
-                self.info.setText(f"Imported adapter {spec.name} (LoRA on {spec.base}).")
+                done = f"Imported adapter {spec.name} (LoRA on {spec.base})."
             else:
                 self.registry.add(ModelSpec(name=p.stem, path=str(p), prompt_style=guess_style(p), source="user"))
+                done = f"Imported model {p.stem}."
         except ModelFileProblem as exc:
             QMessageBox.warning(self, "Import", str(exc))
             return
         self.refresh()
+        self.info.setText(done + " Activate it to use it.")

@@ -42,12 +42,10 @@ def test_wrong_password_and_unreachable_server(qtbot, workspace, pg):
     assert "Cannot reach the database server" in answer_of_test(qtbot, dlg)
 
 
-def test_missing_driver_names_the_pip_command(qtbot, workspace):
-    try:
-        import pymysql  # noqa: F401
-        pytest.skip("pymysql is installed here, so the missing-driver message cannot be shown")
-    except ImportError:
-        pass
+def test_missing_driver_names_the_pip_command(qtbot, workspace, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pymysql", None)  # as if the MySQL driver were not installed
     dlg = ConnectionDialog(workspace)
     qtbot.addWidget(dlg)
     dlg.kind.setCurrentText("MySQL / MariaDB")
