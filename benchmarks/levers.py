@@ -28,7 +28,6 @@ CONFIGS = {
     "ddl schema": ["schema_style=ddl"],
     "no value linking": ["value_linking=off"],
     "0 examples": ["k_examples=0"],
-    "candidates=5": ["candidates=5"],
     "all": ["grammar=on", "candidates=3", "schema_samples=on"],
 }
 SAMPLES = {"chinook": None, "spider-dev": 100, "defog-sqlite": 60}
