@@ -94,17 +94,23 @@ class DataPage(QWizardPage):
                                  "Check and preview new data (the old checkpoint is set aside as checkpoint.previous).")
 
     def resume(self) -> None:
-        from finetune.data import load_examples
-
         data = json.loads((self.wiz.run_dir / "data.json").read_text())
         self.summary.setText(f"Resuming: {data['train']} pairs to train on, {data['eval']} held out.")
+        self._show_preview([])
+        self.ready = True
+        self.completeChanged.emit()
+
+    def _show_preview(self, invalid: list[str]) -> None:
+        """The prepared training pairs (first 100) and the rejected ones with why."""
+        from finetune.data import load_examples
+
         rows = [("valid", e.question, e.sql) for e in load_examples(self.wiz.run_dir / "train.jsonl")[:100]]
+        rows += [("invalid", line, "") for line in invalid[:50]]
         self.preview.setRowCount(len(rows))
         for i, r in enumerate(rows):
             for j, v in enumerate(r):
                 self.preview.setItem(i, j, QTableWidgetItem(v))
-        self.ready = True
-        self.completeChanged.emit()
+        self.preview.resizeColumnsToContents()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Pairs file", "", "Pairs (*.json *.csv)")
@@ -133,17 +139,9 @@ class DataPage(QWizardPage):
         self.wiz.tasks.start(lambda report: prepare(run, ws, src), self._prepared, self._failed)
 
     def _prepared(self, info) -> None:
-        from finetune.data import load_examples
-
         self.prepare_btn.setEnabled(True)
         self.summary.setText(f"{info.train} pairs to train on, {info.eval} held out for evaluation, {len(info.invalid)} invalid (not used).")
-        rows = [("valid", e.question, e.sql) for e in load_examples(self.wiz.run_dir / "train.jsonl")[:100]]
-        rows += [("invalid", line, "") for line in info.invalid[:50]]
-        self.preview.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            for j, v in enumerate(r):
-                self.preview.setItem(i, j, QTableWidgetItem(v))
-        self.preview.resizeColumnsToContents()
+        self._show_preview(info.invalid)
         self.ready = info.train > 0
         self.completeChanged.emit()
 
@@ -273,9 +271,10 @@ class TrainPage(QWizardPage):
         self.result = None
 
     def initializePage(self) -> None:  # noqa: N802 - Qt API
-        state = self.wiz.run_dir / "checkpoint" / "state.json"
-        if state.exists():
-            saved = json.loads(state.read_text())
+        from finetune.workflow import checkpoint_state
+
+        saved = checkpoint_state(self.wiz.run_dir)
+        if saved is not None:
             step = saved["step"]
             self.series.clear()
             self.eval_series.clear()

@@ -59,7 +59,7 @@ class AskSettings:
 
 def load_settings(ws: Workspace) -> AskSettings:
     stored = ws.settings().get(KEY, {})
-    known = {f.name: f.type for f in fields(AskSettings)}
+    known = {f.name for f in fields(AskSettings)}
     values = {k: v for k, v in stored.items() if k in known}
     try:
         return AskSettings(**values).check()
@@ -74,6 +74,14 @@ def save_settings(ws: Workspace, settings: AskSettings) -> None:
     ws.save_settings(data)
 
 
+def parse_switch(key: str, raw: str) -> bool:
+    """on/off, true/false, yes/no, 1/0; anything else is refused rather than read as off."""
+    word = raw.strip().lower()
+    if word not in ("true", "false", "on", "off", "1", "0", "yes", "no"):
+        raise ValueError(f"{key} is on/off (got {raw!r})")
+    return word in ("true", "on", "1", "yes")
+
+
 def parse_assignment(settings: AskSettings, text: str) -> AskSettings:
     """Apply one `key=value` from the command line, typed like the field it sets."""
     if "=" not in text:
@@ -85,9 +93,7 @@ def parse_assignment(settings: AskSettings, text: str) -> AskSettings:
         raise ValueError(f"unknown setting {key!r}; known: {', '.join(current)}")
     old = current[key]
     if isinstance(old, bool):
-        if raw.lower() not in ("true", "false", "on", "off", "1", "0", "yes", "no"):
-            raise ValueError(f"{key} is on/off (got {raw!r})")
-        value: object = raw.lower() in ("true", "on", "1", "yes")
+        value: object = parse_switch(key, raw)
     elif isinstance(old, int):
         value = int(raw)
     else:

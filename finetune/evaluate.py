@@ -73,8 +73,8 @@ def compare_models(
     report = evaluate(items, resolve, ws, ["zero-shot", "ft"], base, None, False, progress, "held-out", rules, finetuned)
     before = {r.index: r for r in report.results["zero-shot"]}
     after = {r.index: r for r in report.results["ft"]}
-    reg = [i for i, r in after.items() if REGRESSION in r.flags]
-    held = [i for i in after if i not in set(reg)]
+    reg = {i for i, r in after.items() if REGRESSION in r.flags}
+    held = [i for i in after if i not in reg]
     comp = Comparison(
         sum(before[i].correct for i in held) / len(held) if held else 0.0,
         sum(after[i].correct for i in held) / len(held) if held else 0.0,

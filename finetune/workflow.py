@@ -119,15 +119,23 @@ def set_aside_checkpoint(run_dir: Path) -> Path | None:
     return previous
 
 
+def checkpoint_state(run_dir: Path) -> dict | None:
+    """The last checkpoint's step and loss history, or None when there is no readable one."""
+    state = Path(run_dir) / "checkpoint" / "state.json"
+    try:
+        saved = json.loads(state.read_text())
+        int(saved["step"])
+    except (OSError, ValueError, KeyError, TypeError):  # JSONDecodeError is a ValueError
+        return None
+    return saved
+
+
 def unfinished_run(run_dir: Path) -> int | None:
     """The step an interrupted run stopped at (its data is prepared and a checkpoint exists)."""
-    state = Path(run_dir) / "checkpoint" / "state.json"
-    if not (Path(run_dir) / "train.jsonl").exists() or not state.exists():
+    saved = checkpoint_state(run_dir)
+    if saved is None or not (Path(run_dir) / "train.jsonl").exists():
         return None
-    try:
-        return int(json.loads(state.read_text())["step"])
-    except (ValueError, KeyError, json.JSONDecodeError):
-        return None
+    return int(saved["step"])
 
 
 def run_training(

@@ -228,7 +228,12 @@ def parse_levers(assignments: list[str]) -> dict:
             raise DatasetError(f"--lever {text!r}: expected KEY=VALUE with KEY one of {', '.join(LEVERS)}")
         kind = LEVERS[key]
         if kind is bool:
-            out[key] = raw.lower() in ("1", "on", "true", "yes")
+            from engine.settings import parse_switch
+
+            try:
+                out[key] = parse_switch(key, raw)
+            except ValueError as exc:
+                raise DatasetError(f"--lever {text!r}: {exc}") from exc
         elif kind is int:
             out[key] = int(raw)
         else:

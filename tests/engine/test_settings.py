@@ -44,3 +44,12 @@ def test_cli_settings_and_ask_uses_them(workspace, chinook_url):
     if result["error"] is None:  # the row cap from the settings applied to a real answer
         assert len(result["rows"]) <= 3
     assert len(result["trace"]["attempts"]) == 1  # repair_attempts=0: no repair round
+
+
+def test_eval_levers_share_the_on_off_parser():
+    from engine.eval.datasets import DatasetError
+    from engine.eval.harness import parse_levers
+
+    assert parse_levers(["grammar=on", "value-linking=off", "candidates=3"]) == {"grammar": True, "value_linking": False, "candidates": 3}
+    with pytest.raises(DatasetError, match="grammar is on/off"):
+        parse_levers(["grammar=maybe"])
