@@ -21,6 +21,11 @@ SETS = {
 }
 
 
+def _mode_tag(mode: str) -> str:
+    """Runs of different modes keep separate result files ('all' keeps the plain name)."""
+    return "" if mode == "all" else "_" + mode.replace("+", "").replace(",", "-")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", nargs="+", default=list(SETS))
@@ -28,12 +33,13 @@ def main() -> int:
     ap.add_argument("--mode", default="all")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--sample", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None, help="model threads (1 lets two runs share 2 cores)")
     ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
     ap.add_argument("--grammar", action="store_true")
     ap.add_argument("--ft-model", default=None)
     args = ap.parse_args()
     for name in args.sets:
-        out = ROOT / "benchmarks" / "results" / f"accuracy_{name}_{args.model}{'_' + args.ft_model if args.ft_model else ''}{'_grammar' if args.grammar else ''}.json"
+        out = ROOT / "benchmarks" / "results" / f"accuracy_{name}_{args.model}{'_' + args.ft_model if args.ft_model else ''}{'_grammar' if args.grammar else ''}{_mode_tag(args.mode)}.json"
         cmd = [sys.executable, "-m", "engine.cli", "eval", *SETS[name], "--mode", args.mode, "--model", args.model,
                "--workspace", args.workspace, "--json", str(out), "--examples", str(DATA / "spider/train_spider.json")]
         if args.limit:
@@ -44,6 +50,8 @@ def main() -> int:
             cmd[cmd.index("--json") + 1] = str(out)
         if args.grammar:
             cmd.append("--grammar")
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
         if args.ft_model:
             cmd += ["--ft-model", args.ft_model]
         print(f"== {name}", flush=True)

@@ -43,6 +43,8 @@ def run(set_name: str, levers: list[str], args) -> dict:
             cmd += ["--sample", str(sample)]
         if args.limit:
             cmd += ["--limit", str(args.limit)]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
         for lever in levers:
             cmd += ["--lever", lever]
         subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -64,6 +66,7 @@ def main() -> int:
     ap.add_argument("--configs", nargs="+", default=list(CONFIGS))
     ap.add_argument("--model", default="smollm2-135m")
     ap.add_argument("--limit", type=int, default=None, help="a slice, to check the script")
+    ap.add_argument("--threads", type=int, default=None, help="model threads (1 lets two runs share 2 cores)")
     ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()

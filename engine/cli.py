@@ -257,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--examples", type=Path, default=None, help="question→SQL pairs (Spider JSON) for the examples index")
     p.add_argument("--grammar", action="store_true")
     p.add_argument("--ft-model", default=None, help="fine-tuned model for the ft modes (default: the newest)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads for the model (default: the saved setting)")
     p.add_argument("--lever", action="append", default=None, metavar="KEY=VALUE",
                    help="accuracy lever, e.g. candidates=3, value_linking=off, schema_style=ddl, k_examples=0")
     _common(p)

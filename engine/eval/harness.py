@@ -24,6 +24,7 @@ from engine.llm.registry import ModelRegistry
 from engine.pipeline import AskOptions, ask
 from engine.retrieval.retrieve import normalise
 from engine.session import Session, open_session
+from engine.settings import load_settings
 from engine.workspace import Workspace
 
 BASE_MODES = ("zero-shot", "rag")
@@ -143,6 +144,7 @@ def evaluate(
     rules: str = "spider",
     ft_model: str | None = None,
     levers: dict | None = None,
+    threads: int | None = None,
 ) -> EvalReport:
     from engine.llm.loader import load_model
 
@@ -181,7 +183,7 @@ def evaluate(
         name = ft_name if mode in FT_MODES else base.name
         if name is None:
             raise DatasetError(f"Mode {mode} needs a fine-tuned adapter for {base.name}; none is registered.")
-        model = load_model(registry, name)
+        model = load_model(registry, name, n_threads=threads)
         for it, session, golds in runnable:
             opts = AskOptions(
                 mode="zero-shot" if mode in ("zero-shot", "ft") else "rag",
@@ -322,7 +324,7 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         levers = parse_levers(args.lever or [])
         report = evaluate(
             items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules,
-            args.ft_model, levers,
+            args.ft_model, levers, args.threads or load_settings(ws).threads,
         )
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
