@@ -26,7 +26,8 @@ def trace_html(result: AskResult) -> str:
         parts.append("<h4>Notes</h4><ul>" + "".join(f"<li>{esc(n)}</li>" for n in t.notes) + "</ul>")
     for i, a in enumerate(t.attempts, 1):
         status = f"<span style='color:#b00'>{esc(a.error)}</span>" if a.error else "<span style='color:#070'>passed</span>"
-        parts.append(f"<h4>Attempt {i}</h4><p>raw model output: <code>{esc(a.raw_output)}</code><br>SQL: <code>{esc(a.sql)}</code><br>{status}</p>")
+        fixes = "".join(f"<br>linked: {esc(f)}" for f in a.fixes)
+        parts.append(f"<h4>Attempt {i}</h4><p>raw model output: <code>{esc(a.raw_output)}</code><br>SQL: <code>{esc(a.sql)}</code>{fixes}<br>{status}</p>")
     if result.error:
         parts.append(f"<p><b>Result:</b> <span style='color:#b00'>{esc(result.error)}</span></p>")
     parts.append(f"<h4>Prompt</h4><pre>{esc(t.prompt)}</pre>")

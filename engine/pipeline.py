@@ -42,6 +42,7 @@ class AskOptions:
     schema_style: str = "compact"  # or "ddl"; fine-tuning trains on the same style
     schema_samples: bool = False
     value_linking: bool = True
+    column_linking: bool = True  # fix misnamed / misplaced columns before asking the model to repair
     candidates: int = 1  # >1: execution-guided selection among sampled candidates
     sample_temperature: float = 0.7
 
@@ -137,7 +138,8 @@ def _try_once(prompt, gen, session, model, opts, trace, on_token) -> _Outcome:
     trace.attempts.append(attempt)
     try:
         with _Stopwatch(trace, "validate"):
-            checked = check_sql(sql, session.catalog, row_cap=opts.row_cap)
+            checked = check_sql(sql, session.catalog, row_cap=opts.row_cap, link=opts.column_linking)
+            attempt.fixes = checked.fixes
         with _Stopwatch(trace, "execute"):
             rows = session.db.run(checked.sql, row_cap=opts.row_cap, timeout_s=opts.timeout_s)
     except SqlRejected as exc:

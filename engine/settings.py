@@ -25,6 +25,7 @@ class AskSettings:
     repair_attempts: int = 2
     constrained_decoding: bool = False  # measured: +1 question on Chinook at +55% latency
     candidates: int = 1  # >1: execution-guided selection among N sampled candidates
+    column_linking: bool = True  # fix misnamed / misplaced columns before the model repairs
 
     def check(self) -> AskSettings:
         """Refuse values that would break an ask, with what range is allowed."""
@@ -47,6 +48,7 @@ class AskSettings:
         opts = AskOptions(
             max_repairs=self.repair_attempts, row_cap=self.row_cap, timeout_s=self.timeout_s,
             generation=GenerationSettings(temperature=self.temperature), candidates=self.candidates,
+            column_linking=self.column_linking,
         )
         if self.constrained_decoding:
             from engine.sql.grammar import schema_grammar

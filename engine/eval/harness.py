@@ -212,6 +212,7 @@ def evaluate(
 LEVERS = {
     "grammar": bool,  # schema-constrained decoding (GBNF)
     "value_linking": bool,
+    "column_linking": bool,  # deterministic fixes of misnamed / misplaced columns
     "candidates": int,  # execution-guided selection among N sampled candidates
     "schema_style": str,  # compact | ddl
     "schema_samples": bool,  # sample values in the schema text

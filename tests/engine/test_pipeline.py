@@ -32,7 +32,7 @@ class ScriptedModel:
 def test_repair_fixes_an_unknown_column(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
     model = ScriptedModel([" Nme FROM Artist", " Name FROM Artist ORDER BY Name LIMIT 3"])
-    res = ask("List three artist names", session, model)
+    res = ask("List three artist names", session, model, AskOptions(column_linking=False))
     assert res.ok and res.columns == ["Name"] and len(res.rows) == 3
     assert len(res.trace.attempts) == 2
     assert res.trace.attempts[0].rule == "unknown_column"
