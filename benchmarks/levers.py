@@ -28,6 +28,8 @@ CONFIGS = {
     "ddl schema": ["schema_style=ddl"],
     "no value linking": ["value_linking=off"],
     "0 examples": ["k_examples=0"],
+    "column linking": ["column_linking=on"],
+    "no column linking": ["column_linking=off"],
     "all": ["grammar=on", "candidates=3", "schema_samples=on"],
 }
 SAMPLES = {"chinook": None, "spider-dev": 100, "defog-sqlite": 60}
