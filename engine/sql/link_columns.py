@@ -26,12 +26,16 @@ def _norm(name: str) -> str:
 
 
 def _match_in(table: Table, name: str) -> str | None:
-    """The table's column `name` means: exact (any case), same letters without `_`, or one near spelling."""
+    """The table's column `name` means: exact (any case), same letters without `_`, the table's
+    name as a prefix (`countrycode` in `country` is `Code`), or one near spelling."""
     if col := table.column(name):
         return col.name
     norm = {_norm(c.name): c.name for c in table.columns}
     if _norm(name) in norm:
         return norm[_norm(name)]
+    prefix = _norm(table.name)
+    if _norm(name).startswith(prefix) and _norm(name)[len(prefix):] in norm:
+        return norm[_norm(name)[len(prefix):]]
     close = difflib.get_close_matches(_norm(name), list(norm), n=2, cutoff=0.85)
     return norm[close[0]] if len(close) == 1 else None
 

@@ -95,3 +95,8 @@ def test_ask_links_before_repairing_and_says_so(chinook_url, workspace):
     assert res.trace.attempts[0].fixes and "JOIN Customer" in res.sql
     off = ask("same", session, ScriptedModel([" FirstName FROM Invoice", " 1"]), AskOptions(column_linking=False, max_repairs=0))
     assert not off.ok and off.trace.attempts[0].rule == "unknown_column"
+
+
+def test_the_table_name_as_a_prefix_is_dropped(catalog):
+    assert linked("SELECT invoice_date FROM Invoice", catalog).sql == "SELECT InvoiceDate FROM Invoice"
+    assert linked("SELECT ArtistName FROM Artist", catalog).sql == "SELECT Name FROM Artist"
