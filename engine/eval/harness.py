@@ -57,6 +57,7 @@ class EvalReport:
     leakage_excluded: int
     example_pool: int
     levers: dict = field(default_factory=dict)
+    threads: int | None = None  # model threads: latency figures depend on it
 
     def ex(self, mode: str, skip_flag: str | None = None) -> tuple[float, int, int]:
         rs = [r for r in self.results[mode] if not (skip_flag and skip_flag in r.flags)]
@@ -68,6 +69,7 @@ class EvalReport:
             "dataset": self.dataset,
             "model": self.model,
             "modes": self.modes,
+            "threads": self.threads,
             "summary": {m: dict(zip(("ex", "correct", "total"), self.ex(m), strict=True)) | {"mean_s": _mean(self.results[m]), "p50_s": _p50(self.results[m])} for m in self.modes},
             "gold_errors": self.gold_errors,
             "leakage_guard": {"excluded_examples": self.leakage_excluded, "example_pool": self.example_pool},
@@ -205,7 +207,7 @@ def evaluate(
     for s in sessions.values():
         s.db.close()
     label = base.name + (f" (ft: {ft_name})" if any(m in FT_MODES for m in modes) else "")
-    return EvalReport(dataset_name, label, modes, results, gold_errors, excluded, pool_size, dict(levers or {}))
+    return EvalReport(dataset_name, label, modes, results, gold_errors, excluded, pool_size, dict(levers or {}), threads)
 
 
 # the accuracy levers an evaluation can switch, each measured alone and together (benchmarks/levers.py)
@@ -270,7 +272,7 @@ def _run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | Non
 def format_report(report: EvalReport) -> str:
     modes = report.modes
     w = max(12, *(len(m) + 2 for m in modes))
-    lines = [f"dataset: {report.dataset}   model: {report.model}"]
+    lines = [f"dataset: {report.dataset}   model: {report.model}" + (f"   threads: {report.threads}" if report.threads else "")]
     if report.levers:
         lines.append("levers: " + ", ".join(f"{k}={v}" for k, v in report.levers.items()))
     lines.append(

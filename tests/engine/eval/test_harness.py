@@ -60,9 +60,11 @@ def test_eval_spider_dev_slice_with_db_dir(tmp_path):
     need_shared("spider", "dev.json")
     out = run_eval(
         "--dataset", str(SHARED / "spider/dev.json"), "--db-dir", str(SHARED / "spider/database"),
-        "--mode", "zero-shot", "--limit", "2", "--workspace", str(tmp_path / "ws"),
+        "--mode", "zero-shot", "--limit", "2", "--workspace", str(tmp_path / "ws"), "--threads", "1",
+        "--json", str(tmp_path / "r.json"),
     )
     assert EX_LINE.match(out.stdout.strip().splitlines()[-1])
+    assert "threads: 1" in out.stdout and json.loads((tmp_path / "r.json").read_text())["threads"] == 1
 
 
 def test_every_defog_gold_query_executes_on_the_built_sqlite(tmp_path):
