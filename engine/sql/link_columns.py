@@ -57,10 +57,10 @@ def _edges(catalog: SchemaCatalog, inside: Table, alias: str, outside: Table) ->
     for fk in outside.foreign_keys:
         if fk.ref_table.lower() == inside.name.lower() and len(fk.columns) == 1:
             edges.append(_Edge(alias, fk.ref_columns[0], fk.columns[0]))
-    if not edges:  # undeclared keys: a primary key of one side named the same on the other
+    if not edges:  # undeclared keys: one side's primary key named the same, not a key, on the other
         for a, b in ((inside, outside), (outside, inside)):
             for pk in (c for c in a.columns if c.primary_key):
-                if b.column(pk.name):
+                if (ref := b.column(pk.name)) and not ref.primary_key:  # not `id` = `id` of two tables
                     edges.append(_Edge(alias, inside.column(pk.name).name, outside.column(pk.name).name))
     return edges
 
@@ -122,15 +122,13 @@ class _ScopeLinker:
             self._set(col, owners[0], self.tables[owners[0]].column(col.name).name, f"{before} → {self.alias_case[owners[0]]}.{col.name} (the join key; both sides are equal)")
             return
         if not qual and owners:
-            if before != col.sql():
+            if before != col.sql() and len(owners) == 1:
                 self._set(col, owners[0] if len(self.tables) > 1 else None, col.name, f"{before} → {col.name} (no such alias)")
-            return
-        if qual and col.find_ancestor(exp.Join):  # a join condition: moving a side to the other table breaks the join
-            if fixed := _match_in(self.tables[qual], col.name):
-                self._set(col, qual, fixed, f"{before} → {self._ref(qual, fixed)} (the column's real name)")
             return
         if qual and (fixed := _match_in(self.tables[qual], col.name)):
             self._set(col, qual, fixed, f"{before} → {self._ref(qual, fixed)} (the column's real name)")
+            return
+        if qual and col.find_ancestor(exp.Join):  # a join condition: moving a side to the other table breaks the join
             return
         # the column is in another table of this query
         exact = [a for a in self._owners(col.name) if a != qual]

@@ -100,3 +100,9 @@ def test_ask_links_before_repairing_and_says_so(chinook_url, workspace):
 def test_the_table_name_as_a_prefix_is_dropped(catalog):
     assert linked("SELECT invoice_date FROM Invoice", catalog).sql == "SELECT InvoiceDate FROM Invoice"
     assert linked("SELECT ArtistName FROM Artist", catalog).sql == "SELECT Name FROM Artist"
+
+
+def test_an_undefined_alias_on_a_column_two_tables_have_is_not_guessed(catalog):
+    with pytest.raises(SqlRejected) as err:
+        linked("SELECT T3.Name FROM Artist AS T1 JOIN Genre AS T2 ON T1.ArtistId = T2.GenreId", catalog)
+    assert err.value.rule == "ambiguous_column"
