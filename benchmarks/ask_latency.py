@@ -62,10 +62,14 @@ def main() -> int:
         runs = []
         for q in QUESTIONS:
             res = ask(q, session, model, opts)
-            runs.append({"question": q, "ok": res.ok, "attempts": len(res.trace.attempts), **{s: res.trace.timings.get(s, 0.0) for s in STAGES}})
+            tokens = sum(model.n_tokens(a.raw_output) for a in res.trace.attempts)
+            runs.append({"question": q, "ok": res.ok, "attempts": len(res.trace.attempts), "tokens": tokens,
+                         **{s: res.trace.timings.get(s, 0.0) for s in STAGES}})
     cold, warm = runs[0], runs[1:]
     table = {s: {"cold": round(cold[s], 3), "p50": round(statistics.median(r[s] for r in warm), 3), "p95": round(pct([r[s] for r in warm], 0.95), 3)} for s in STAGES}
-    out = {"model": model.name, "grammar": args.grammar, "mode": args.mode, "index_build_s": round(index_s, 2), "model_load_s": round(load_s, 2),
+    # generated tokens per second of the generate stage (it includes the prompt suffix the KV cache lacks)
+    tok_s = round(sum(r["tokens"] for r in warm) / max(1e-9, sum(r["generate"] for r in warm)), 1)
+    out = {"model": model.name, "generated_tokens_per_s": tok_s, "grammar": args.grammar, "mode": args.mode, "index_build_s": round(index_s, 2), "model_load_s": round(load_s, 2),
            "stages": table, "answered_with_rows": sum(r["ok"] for r in runs), "runs": runs,
            "date": time.strftime("%Y-%m-%d"), "machine": "2 cores, 24 GiB, no GPU"}
     (ROOT / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
@@ -75,6 +79,7 @@ def main() -> int:
     print(f"{'stage':<10}{'cold s':>9}{'warm p50':>10}{'warm p95':>10}")
     for s in STAGES:
         print(f"{s:<10}{table[s]['cold']:>9.3f}{table[s]['p50']:>10.3f}{table[s]['p95']:>10.3f}")
+    print(f"generated tokens per second (warm, generate stage): {tok_s}")
     print(f"questions that returned rows: {out['answered_with_rows']}/{len(runs)} (rows, not correctness: see accuracy.py)")
     return 0
 
