@@ -30,15 +30,18 @@ CONFIGS = {
     "0 examples": ["k_examples=0"],
     "column linking": ["column_linking=on"],
     "no column linking": ["column_linking=off"],
-    "all": ["grammar=on", "candidates=3", "schema_samples=on"],
+    "all": ["grammar=on", "candidates=3", "schema_samples=on", "column_linking=on"],
+    "all but grammar": ["candidates=3", "schema_samples=on", "column_linking=on"],
 }
+# levers that only change the retrieval prompt: `ft` (whole schema) would repeat the baseline
+RAG_ONLY = {"no value linking", "0 examples"}
 SAMPLES = {"chinook": None, "spider-dev": 100, "defog-sqlite": 60}
 OUT = ROOT / "benchmarks" / "results" / "levers.json"
 
 
-def run(set_name: str, levers: list[str], args) -> dict:
+def run(set_name: str, levers: list[str], args, modes: str = "ft,ft+rag") -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-        cmd = [sys.executable, "-m", "engine.cli", "eval", *SETS[set_name], "--mode", "ft,ft+rag", "--model", args.model,
+        cmd = [sys.executable, "-m", "engine.cli", "eval", *SETS[set_name], "--mode", modes, "--model", args.model,
                "--workspace", args.workspace, "--json", tmp.name, "--examples", str(DATA / "spider/train_spider.json")]
         sample = SAMPLES[set_name]
         if sample:
@@ -47,7 +50,7 @@ def run(set_name: str, levers: list[str], args) -> dict:
             cmd += ["--limit", str(args.limit)]
         if args.threads:
             cmd += ["--threads", str(args.threads)]
-        for lever in levers:
+        for lever in [*args.base_lever, *levers]:
             cmd += ["--lever", lever]
         subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         return json.loads(Path(tmp.name).read_text())["summary"]
@@ -57,8 +60,12 @@ def table(results: dict) -> str:
     lines = [f"{'set':<14}{'config':<18}{'ft EX':>8}{'ft p50':>8}{'ft+rag EX':>11}{'ft+rag p50':>11}  n"]
     for set_name, configs in results.items():
         for config, summary in configs.items():
-            ft, fr = summary["ft"], summary["ft+rag"]
-            lines.append(f"{set_name:<14}{config:<18}{ft['ex']:>8.3f}{ft['p50_s']:>8.2f}{fr['ex']:>11.3f}{fr['p50_s']:>11.2f}  {ft['total']}")
+            cells = []
+            for mode, w in (("ft", 8), ("ft+rag", 11)):
+                m = summary.get(mode)
+                cells.append(f"{m['ex']:>{w}.3f}{m['p50_s']:>{w}.2f}" if m else f"{'—':>{w}}{'—':>{w}}")
+            n = (summary.get("ft") or summary["ft+rag"])["total"]
+            lines.append(f"{set_name:<14}{config:<18}{''.join(cells)}  {n}")
     return "\n".join(lines)
 
 
@@ -67,6 +74,8 @@ def main() -> int:
     ap.add_argument("--sets", nargs="+", default=list(SAMPLES))
     ap.add_argument("--configs", nargs="+", default=list(CONFIGS))
     ap.add_argument("--model", default="smollm2-135m")
+    ap.add_argument("--base-lever", action="append", default=[], metavar="KEY=VALUE",
+                    help="added to every configuration, e.g. column_linking=off to measure against an older default")
     ap.add_argument("--limit", type=int, default=None, help="a slice, to check the script")
     ap.add_argument("--threads", type=int, default=None, help="model threads (1 lets two runs share 2 cores)")
     ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
@@ -75,9 +84,11 @@ def main() -> int:
     results = json.loads(args.out.read_text()) if args.out.exists() and not args.limit else {}
     for config in args.configs:  # config-major: a stopped run still has whole rows
         for set_name in args.sets:
-            summary = run(set_name, CONFIGS[config], args)
+            summary = run(set_name, CONFIGS[config], args, "ft+rag" if config in RAG_ONLY else "ft,ft+rag")
+            if args.base_lever:
+                summary["base_levers"] = args.base_lever
             results.setdefault(set_name, {})[config] = summary
-            print(f"{set_name:<14}{config:<18} ft {summary['ft']['ex']:.3f}  ft+rag {summary['ft+rag']['ex']:.3f}", flush=True)
+            print(f"{set_name:<14}{config:<18} " + "  ".join(f"{m} {v['ex']:.3f}" for m, v in summary.items() if m != "base_levers"), flush=True)
             if not args.limit:
                 args.out.write_text(json.dumps(results, indent=1))
     print(table(results))
