@@ -51,6 +51,13 @@ def test_ask_shows_rows_chart_sql_and_trace(qtbot, window, scripted):
     assert window.up_btn.isEnabled()
 
 
+def test_trace_shows_what_column_linking_fixed(qtbot, window, scripted):
+    scripted.outputs = [" FirstName FROM Invoice WHERE Total > 20"]
+    result = ask(qtbot, window, "First names of customers with an invoice over 20")
+    assert result.ok and "JOIN Customer" in window.sql_edit.toPlainText()
+    assert "linked: FirstName → Customer.FirstName (joined Customer" in window.trace.toPlainText()
+
+
 def test_errors_are_readable_not_tracebacks(qtbot, window, scripted):
     scripted.outputs = [" x FROM nowhere"] * 3
     result = ask(qtbot, window, "nonsense")
