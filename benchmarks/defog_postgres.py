@@ -25,6 +25,8 @@ def main() -> int:
     ap.add_argument("--mode", default="ft")
     ap.add_argument("--sample", type=int, default=None)
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
     args = ap.parse_args()
     server, stop = start_pg_cluster()
@@ -41,6 +43,10 @@ def main() -> int:
             cmd += ["--sample", str(args.sample)]
         if args.limit:
             cmd += ["--limit", str(args.limit)]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        if args.out:
+            cmd[cmd.index("--json") + 1] = str(args.out)
         return subprocess.run(cmd, cwd=ROOT).returncode
     finally:
         stop()
