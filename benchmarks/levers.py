@@ -31,6 +31,7 @@ CONFIGS = {
     "column linking": ["column_linking=on"],
     "no column linking": ["column_linking=off"],
     "all": ["grammar=on", "candidates=3", "schema_samples=on", "column_linking=on"],
+    "linking + samples": ["column_linking=on", "schema_samples=on"],
     "all but grammar": ["candidates=3", "schema_samples=on", "column_linking=on"],
 }
 # levers that only change the retrieval prompt: `ft` (whole schema) would repeat the baseline
