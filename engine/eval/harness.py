@@ -24,7 +24,7 @@ from engine.llm.registry import ModelRegistry
 from engine.pipeline import AskOptions, ask
 from engine.retrieval.retrieve import normalise
 from engine.session import Session, open_session
-from engine.settings import load_settings
+from engine.settings import load_settings, parse_switch
 from engine.workspace import Workspace
 
 BASE_MODES = ("zero-shot", "rag")
@@ -233,8 +233,6 @@ def parse_levers(assignments: list[str]) -> dict:
             raise DatasetError(f"--lever {text!r}: expected KEY=VALUE with KEY one of {', '.join(LEVERS)}")
         kind = LEVERS[key]
         if kind is bool:
-            from engine.settings import parse_switch
-
             try:
                 out[key] = parse_switch(key, raw)
             except ValueError as exc:

@@ -30,13 +30,13 @@ def _match_in(table: Table, name: str) -> str | None:
     name as a prefix (`countrycode` in `country` is `Code`), or one near spelling."""
     if col := table.column(name):
         return col.name
-    norm = {_norm(c.name): c.name for c in table.columns}
-    if _norm(name) in norm:
-        return norm[_norm(name)]
+    norm, wanted = {_norm(c.name): c.name for c in table.columns}, _norm(name)
+    if wanted in norm:
+        return norm[wanted]
     prefix = _norm(table.name)
-    if _norm(name).startswith(prefix) and _norm(name)[len(prefix):] in norm:
-        return norm[_norm(name)[len(prefix):]]
-    close = difflib.get_close_matches(_norm(name), list(norm), n=2, cutoff=0.85)
+    if wanted.startswith(prefix) and wanted[len(prefix):] in norm:
+        return norm[wanted[len(prefix):]]
+    close = difflib.get_close_matches(wanted, list(norm), n=2, cutoff=0.85)
     return norm[close[0]] if len(close) == 1 else None
 
 
@@ -49,7 +49,7 @@ class _Edge:
     remote: str  # the new table's column
 
 
-def _edges(catalog: SchemaCatalog, inside: Table, alias: str, outside: Table) -> list[_Edge]:
+def _edges(inside: Table, alias: str, outside: Table) -> list[_Edge]:
     edges = []
     for fk in inside.foreign_keys:
         if fk.ref_table.lower() == outside.name.lower() and len(fk.columns) == 1:
@@ -95,7 +95,7 @@ class _ScopeLinker:
     def _join_keys(self) -> set[str]:
         """Column names joined by equality (`T1.x = T2.x`): a bare `x` means the same value on both sides."""
         keys = set()
-        for join in self.select.args.get("joins") or [] if self.select else []:
+        for join in (self.select.args.get("joins") or []) if self.select else []:
             for eq in (join.args.get("on") or exp.true()).find_all(exp.EQ):
                 a, b = eq.this, eq.expression
                 if isinstance(a, exp.Column) and isinstance(b, exp.Column) and a.name.lower() == b.name.lower():
@@ -130,8 +130,8 @@ class _ScopeLinker:
             return
         if qual and col.find_ancestor(exp.Join):  # a join condition: moving a side to the other table breaks the join
             return
-        # the column is in another table of this query
-        exact = [a for a in self._owners(col.name) if a != qual]
+        # the column is in another table of this query (`owners` cannot hold `qual` by now)
+        exact = owners
         near = [(a, m) for a, t in self.tables.items() if a != qual and (m := _match_in(t, col.name))]
         if len(exact) == 1 or (not exact and len(near) == 1):
             alias, name = (exact[0], self.tables[exact[0]].column(col.name).name) if exact else near[0]
@@ -149,7 +149,7 @@ class _ScopeLinker:
             if table.name.lower() in used or not (name := _match_in(table, col.name)):
                 continue
             for alias, inside in self.tables.items():
-                options += [(table, name, e) for e in _edges(self.catalog, inside, alias, table)]
+                options += [(table, name, e) for e in _edges(inside, alias, table)]
         if len(options) != 1:
             return
         table, name, edge = options[0]
