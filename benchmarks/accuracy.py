@@ -37,9 +37,10 @@ def main() -> int:
     ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
     ap.add_argument("--grammar", action="store_true")
     ap.add_argument("--ft-model", default=None)
+    ap.add_argument("--tag", default="", help="added to the result file's name, e.g. grid (benchmarks/summary.py reads those)")
     args = ap.parse_args()
     for name in args.sets:
-        out = ROOT / "benchmarks" / "results" / f"accuracy_{name}_{args.model}{'_' + args.ft_model if args.ft_model else ''}{'_grammar' if args.grammar else ''}{_mode_tag(args.mode)}.json"
+        out = ROOT / "benchmarks" / "results" / f"accuracy_{name}_{args.model}{'_' + args.ft_model if args.ft_model else ''}{'_grammar' if args.grammar else ''}{_mode_tag(args.mode)}{'_' + args.tag if args.tag else ''}.json"
         cmd = [sys.executable, "-m", "engine.cli", "eval", *SETS[name], "--mode", args.mode, "--model", args.model,
                "--workspace", args.workspace, "--json", str(out), "--examples", str(DATA / "spider/train_spider.json")]
         if args.limit:

@@ -27,7 +27,9 @@ CONFIGS = {
     "schema samples": ["schema_samples=on"],
     "ddl schema": ["schema_style=ddl"],
     "no value linking": ["value_linking=off"],
+    "value hints in ft": ["value_hints_whole_schema=on"],
     "0 examples": ["k_examples=0"],
+    "1 example": ["k_examples=1"],
     "column linking": ["column_linking=on"],
     "no column linking": ["column_linking=off"],
     "all": ["grammar=on", "candidates=3", "schema_samples=on", "column_linking=on"],
@@ -35,7 +37,9 @@ CONFIGS = {
     "all but grammar": ["candidates=3", "schema_samples=on", "column_linking=on"],
 }
 # levers that only change the retrieval prompt: `ft` (whole schema) would repeat the baseline
-RAG_ONLY = {"no value linking", "0 examples"}
+RAG_ONLY = {"no value linking", "0 examples", "1 example"}
+# levers that only change the whole-schema prompt: `ft+rag` would repeat the baseline
+FT_ONLY = {"value hints in ft"}
 SAMPLES = {"chinook": None, "spider-dev": 100, "defog-sqlite": 60}
 OUT = ROOT / "benchmarks" / "results" / "levers.json"
 
@@ -85,7 +89,8 @@ def main() -> int:
     results = json.loads(args.out.read_text()) if args.out.exists() and not args.limit else {}
     for config in args.configs:  # config-major: a stopped run still has whole rows
         for set_name in args.sets:
-            summary = run(set_name, CONFIGS[config], args, "ft+rag" if config in RAG_ONLY else "ft,ft+rag")
+            modes = "ft+rag" if config in RAG_ONLY else "ft" if config in FT_ONLY else "ft,ft+rag"
+            summary = run(set_name, CONFIGS[config], args, modes)
             if args.base_lever:
                 summary["base_levers"] = args.base_lever
             results.setdefault(set_name, {})[config] = summary

@@ -41,7 +41,8 @@ class AskOptions:
     notes: list[str] = field(default_factory=list)  # extra instructions (defog's per-question rules)
     schema_style: str = "compact"  # or "ddl"; fine-tuning trains on the same style
     schema_samples: bool = False
-    value_linking: bool = True
+    value_linking: bool = True  # retrieval prompts: linked values as hints (and their tables pulled in)
+    value_hints_whole_schema: bool = False  # the same hints in whole-schema prompts (the adapter never saw them)
     column_linking: bool = True  # fix misnamed / misplaced columns before asking the model to repair
     candidates: int = 1  # >1: execution-guided selection among sampled candidates
     sample_temperature: float = 0.7
@@ -74,7 +75,7 @@ def ask(
 
     with _Stopwatch(trace, "retrieve"):
         retrieved = _retrieve(question, session, opts)
-        links = session.value_index().link(question) if opts.value_linking and opts.mode != "zero-shot" else []
+        links = session.value_index().link(question) if _links_values(opts) else []
         for link in links:  # a linked value pulls its table into the prompt
             if link.table not in retrieved.table_names():
                 retrieved.tables.append(ScoredItem(link.table, 1.0, "value"))
@@ -185,6 +186,10 @@ def _select_by_execution(prompt, gen, session, model, opts, trace, on_token) -> 
         key = repr(sorted(map(repr, o.rows.rows)))
         votes.setdefault(key, []).append(o)
     return max(votes.values(), key=len)[0]  # ties keep the earliest (greedy first)
+
+
+def _links_values(opts: AskOptions) -> bool:
+    return opts.value_linking and (opts.mode != "zero-shot" or opts.value_hints_whole_schema)
 
 
 def _fits_schema(sql: str, catalog) -> bool:

@@ -214,6 +214,7 @@ def evaluate(
 LEVERS = {
     "grammar": bool,  # schema-constrained decoding (GBNF)
     "value_linking": bool,
+    "value_hints_whole_schema": bool,  # value-linking hints in whole-schema (zero-shot / ft) prompts too
     "column_linking": bool,  # deterministic fixes of misnamed / misplaced columns
     "candidates": int,  # execution-guided selection among N sampled candidates
     "schema_style": str,  # compact | ddl

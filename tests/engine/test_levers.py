@@ -20,6 +20,20 @@ def test_value_linking_names_the_column_and_stored_spelling(chinook_url, workspa
     assert (workspace.connection_dir(chinook_url) / "values.json").exists()
 
 
+def test_value_hints_reach_whole_schema_prompts_only_when_asked(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    question = "How many rock tracks are there?"
+    plain, hinted = ScriptedModel([" COUNT(*) FROM Genre"]), ScriptedModel([" COUNT(*) FROM Genre"])
+    ask(question, session, plain, AskOptions(mode="zero-shot"))
+    res = ask(question, session, hinted, AskOptions(mode="zero-shot", value_hints_whole_schema=True))
+    assert "is a value of" not in plain.prompts[0]  # the prompt the adapter was trained on, unchanged
+    assert "'Rock' is a value of Genre.Name" in hinted.prompts[0]
+    assert "'Rock' is a value of Genre.Name" in res.trace.notes
+    off = ScriptedModel([" COUNT(*) FROM Genre"])  # value_linking=off wins over the whole-schema switch
+    ask(question, session, off, AskOptions(mode="zero-shot", value_linking=False, value_hints_whole_schema=True))
+    assert "is a value of" not in off.prompts[0]
+
+
 def test_execution_guided_selection_votes_by_result(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
     # greedy answer is wrong; two sampled candidates agree on another result; one fails
