@@ -9,4 +9,6 @@ xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/sqlsage gui --workspace "$WS" \
   --db "sqlite:///$PWD/assets/chinook.sqlite" \
   --ask "Which 5 artists have the most albums? Show their names." --screenshot "$OUT/main_window.png"
 .venv/bin/python scripts/screenshot_dialogs.py "$OUT"
+# the fine-tune wizard's pages and the model manager, from the wizard's end-to-end test
+SQLSAGE_SCREENSHOTS="$PWD/$OUT" QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q tests/app/test_finetune_wizard.py
 rm -rf "$WS"
