@@ -28,6 +28,7 @@ CONFIGS = {
     "ddl schema": ["schema_style=ddl"],
     "no value linking": ["value_linking=off"],
     "value hints in ft": ["value_hints_whole_schema=on"],
+    "rag fallback": ["rag_fallback=on"],
     "0 examples": ["k_examples=0"],
     "1 example": ["k_examples=1"],
     "column linking": ["column_linking=on"],
@@ -39,7 +40,7 @@ CONFIGS = {
 # levers that only change the retrieval prompt: `ft` (whole schema) would repeat the baseline
 RAG_ONLY = {"no value linking", "0 examples", "1 example"}
 # levers that only change the whole-schema prompt: `ft+rag` would repeat the baseline
-FT_ONLY = {"value hints in ft"}
+FT_ONLY = {"value hints in ft", "rag fallback"}
 SAMPLES = {"chinook": None, "spider-dev": 100, "defog-sqlite": 60}
 OUT = ROOT / "benchmarks" / "results" / "levers.json"
 

@@ -45,6 +45,9 @@ class AskOptions:
     value_hints_whole_schema: bool = False  # the same hints in whole-schema prompts (the adapter never saw them)
     column_linking: bool = True  # fix misnamed / misplaced columns before asking the model to repair
     candidates: int = 1  # >1: execution-guided selection among sampled candidates
+    # a whole-schema answer that still fails after its repairs is asked again with retrieval:
+    # on full Spider dev the two prompts fail on different questions (ft 305, ft+rag 311, either 345)
+    rag_fallback: bool = False
     sample_temperature: float = 0.7
 
 
@@ -105,11 +108,26 @@ def ask(
         outcome = _select_by_execution(prompt, gen, session, model, opts, trace, on_token)
     if outcome is None or (not outcome.ok and not outcome.final):
         outcome = _generate_and_repair(first, gen, session, model, opts, trace, on_token)
+    if not outcome.ok and not outcome.final and opts.rag_fallback and opts.mode == "zero-shot":
+        return _ask_again_with_retrieval(question, session, model, opts, on_token, trace, start)
     result.sql, result.error = outcome.sql, outcome.error
     if outcome.rows is not None:
         result.columns, result.rows, result.truncated = outcome.rows.columns, outcome.rows.rows, outcome.rows.truncated
     trace.timings["total"] = time.perf_counter() - start
     return result
+
+
+def _ask_again_with_retrieval(question, session, model, opts, on_token, first: Trace, start: float) -> AskResult:
+    """The retrieval prompt's answer, with the failed whole-schema attempts kept in its trace."""
+    second = ask(question, session, model, replace(opts, mode="rag", rag_fallback=False), on_token)
+    t = second.trace
+    t.mode = "zero-shot, then rag"
+    t.attempts = first.attempts + t.attempts
+    t.notes = ["The whole-schema answer failed; asked again with retrieved tables and examples."] + t.notes
+    for stage, seconds in first.timings.items():
+        t.add_time(stage, seconds)
+    t.timings["total"] = time.perf_counter() - start
+    return second
 
 
 @dataclass

@@ -216,6 +216,7 @@ LEVERS = {
     "value_linking": bool,
     "value_hints_whole_schema": bool,  # value-linking hints in whole-schema (zero-shot / ft) prompts too
     "column_linking": bool,  # deterministic fixes of misnamed / misplaced columns
+    "rag_fallback": bool,  # a failed whole-schema answer is asked again with retrieval
     "candidates": int,  # execution-guided selection among N sampled candidates
     "schema_style": str,  # compact | ddl
     "schema_samples": bool,  # sample values in the schema text

@@ -34,6 +34,25 @@ def test_value_hints_reach_whole_schema_prompts_only_when_asked(chinook_url, wor
     assert "is a value of" not in off.prompts[0]
 
 
+def test_rag_fallback_asks_again_with_retrieval_after_a_failed_whole_schema_answer(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    failing = ScriptedModel([" nope FROM Album"])
+    alone = ask("How many albums?", session, failing, AskOptions(mode="zero-shot", max_repairs=0))
+    assert not alone.ok and len(failing.prompts) == 1
+    model = ScriptedModel([" nope FROM Album", " COUNT(*) FROM Album"])
+    res = ask("How many albums?", session, model, AskOptions(mode="zero-shot", max_repairs=0, rag_fallback=True))
+    assert res.ok and res.rows == [[347]]
+    assert res.trace.mode == "zero-shot, then rag" and len(res.trace.attempts) == 2
+    assert res.trace.attempts[0].error  # the failed whole-schema attempt stays visible in the trace
+    whole, retrieved = model.prompts
+    system = lambda prompt: prompt.split("<|im_start|>user")[0]  # noqa: E731
+    assert len(system(retrieved)) < len(system(whole))  # the second prompt holds the retrieved tables only
+    assert any(t["why"] == "retrieved" for t in res.trace.tables)
+    refused = ScriptedModel(["```sql\nDELETE FROM Album\n```", " COUNT(*) FROM Album"])
+    res = ask("Drop it", session, refused, AskOptions(mode="zero-shot", max_repairs=0, rag_fallback=True))
+    assert not res.ok and len(refused.prompts) == 1  # a refusal is the answer: never retried
+
+
 def test_execution_guided_selection_votes_by_result(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
     # greedy answer is wrong; two sampled candidates agree on another result; one fails
