@@ -44,6 +44,8 @@ class SettingsDialog(QDialog):
         self.constrained.setChecked(s.constrained_decoding)
         self.linking = QCheckBox("Column linking (fix a misnamed or misplaced column before asking the model)")
         self.linking.setChecked(s.column_linking)
+        self.fallback = QCheckBox("Retrieval fallback (ask again with retrieved tables when the whole-schema answer fails)")
+        self.fallback.setChecked(s.rag_fallback)
         form.addRow("CPU threads", self.threads)
         form.addRow("Context size (tokens)", self.context_size)
         form.addRow("Temperature", self.temperature)
@@ -53,6 +55,7 @@ class SettingsDialog(QDialog):
         form.addRow("SQL candidates (vote)", self.candidates)
         form.addRow(self.constrained)
         form.addRow(self.linking)
+        form.addRow(self.fallback)
         note = QLabel("Threads and context size reload the model on the next question. "
                       "Measured on this kind of laptop with the bundled fine-tune: constrained decoding answers "
                       "2 fewer of 84 Chinook questions at 4× the time, so it is off by default.")
@@ -70,6 +73,7 @@ class SettingsDialog(QDialog):
             temperature=self.temperature.value(), row_cap=self.row_cap.value(), timeout_s=self.timeout_s.value(),
             repair_attempts=self.repair_attempts.value(), constrained_decoding=self.constrained.isChecked(),
             candidates=self.candidates.value(), column_linking=self.linking.isChecked(),
+            rag_fallback=self.fallback.isChecked(),
         )
 
     def show_values(self, s: AskSettings) -> None:
@@ -82,6 +86,7 @@ class SettingsDialog(QDialog):
         self.constrained.setChecked(s.constrained_decoding)
         self.candidates.setValue(s.candidates)
         self.linking.setChecked(s.column_linking)
+        self.fallback.setChecked(s.rag_fallback)
 
     def save(self) -> None:
         save_settings(self.ws, self.values())

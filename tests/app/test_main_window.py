@@ -59,7 +59,7 @@ def test_trace_shows_what_column_linking_fixed(qtbot, window, scripted):
 
 
 def test_errors_are_readable_not_tracebacks(qtbot, window, scripted):
-    scripted.outputs = [" x FROM nowhere"] * 3
+    scripted.outputs = [" x FROM nowhere"] * 6  # 3 whole-schema attempts, then 3 with retrieval (auto mode)
     result = ask(qtbot, window, "nonsense")
     assert not result.ok
     assert "does not exist" in window.message.text() and "Traceback" not in window.message.text()

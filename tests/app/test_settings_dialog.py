@@ -13,9 +13,11 @@ def test_settings_dialog_saves_what_the_next_ask_uses(qtbot, window, scripted): 
     dlg.row_cap.setValue(7)
     dlg.repair_attempts.setValue(0)
     dlg.constrained.setChecked(True)
+    assert dlg.fallback.isChecked()  # on by default
+    dlg.fallback.setChecked(False)
     dlg.save()
     s = load_settings(window.ws)
-    assert (s.row_cap, s.repair_attempts, s.constrained_decoding) == (7, 0, True)
+    assert (s.row_cap, s.repair_attempts, s.constrained_decoding, s.rag_fallback) == (7, 0, True, False)
     scripted.outputs = [" Name FROM Track"]
     result = ask(qtbot, window, "List all track names")
     assert result.ok and window.results.rowCount() == 7 and result.truncated

@@ -43,7 +43,14 @@ def test_cli_settings_and_ask_uses_them(workspace, chinook_url):
     result = json.loads(out.stdout)
     if result["error"] is None:  # the row cap from the settings applied to a real answer
         assert len(result["rows"]) <= 3
-    assert len(result["trace"]["attempts"]) == 1  # repair_attempts=0: no repair round
+    attempts = result["trace"]["attempts"]  # repair_attempts=0: no repair round in either prompt
+    assert len(attempts) == 1 or (result["trace"]["mode"] == "zero-shot, then rag" and len(attempts) == 2)
+
+
+def test_retrieval_fallback_belongs_to_auto_mode():
+    assert AskSettings().options().rag_fallback  # the product default: auto mode, fallback on
+    assert not AskSettings().options(mode="zero-shot").rag_fallback  # an explicit mode is exactly that prompt
+    assert not AskSettings(rag_fallback=False).options().rag_fallback
 
 
 def test_eval_levers_share_the_on_off_parser():
