@@ -17,12 +17,16 @@ RESULTS = ROOT / "benchmarks" / "results"
 MODE_ORDER = ("zero-shot", "rag", "ft", "ft+rag")
 
 
+def _mode_rank(mode: str) -> int:
+    return MODE_ORDER.index(mode) if mode in MODE_ORDER else len(MODE_ORDER)
+
+
 def rows_of(path: Path) -> list[dict]:
     """A row per mode of one result file, with what its figures depend on."""
     data = json.loads(path.read_text())
     set_name = path.stem.removeprefix("accuracy_").split("_")[0]
     out = []
-    for mode in sorted(data["summary"], key=lambda m: MODE_ORDER.index(m) if m in MODE_ORDER else 99):
+    for mode in data["summary"]:
         s = data["summary"][mode]
         items = data.get("items", {}).get(mode, [])
         kept = [r for r in items if "reconstructed" not in r.get("flags", [])]
@@ -63,7 +67,7 @@ def main() -> int:
         print("error: no result files; run benchmarks/accuracy.py --tag grid first", file=sys.stderr)
         return 2
     rows = [r for f in files for r in rows_of(f)]
-    rows.sort(key=lambda r: (r["set"], r["model"], MODE_ORDER.index(r["mode"]) if r["mode"] in MODE_ORDER else 99))
+    rows.sort(key=lambda r: (r["set"], r["model"], _mode_rank(r["mode"])))
     print(markdown(rows))
     args.out.write_text(json.dumps(rows, indent=1))
     return 0
