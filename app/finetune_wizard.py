@@ -162,6 +162,11 @@ class SettingsPage(QWizardPage):
         self.base = QComboBox()
         self.base.addItems([s.name for s in ModelRegistry(wiz.ws.models_dir).list() if s.source == "bundled"])
         lay.addRow("Base model:", self.base)
+        self.start = QComboBox()
+        self.start.setToolTip("Continuing from a fine-tuned version keeps what it learnt; its LoRA rank and alpha are used.")
+        self.start.currentIndexChanged.connect(self._start_changed)
+        self.base.currentTextChanged.connect(self._fill_starts)
+        lay.addRow("Start from:", self.start)
         detected = detect_backend()
         self.backend = QComboBox()
         self.backend.addItem(f"auto — {'Unsloth on CUDA' if detected == 'unsloth' else 'PEFT on the CPU (no CUDA GPU found)'}", "auto")
@@ -187,6 +192,23 @@ class SettingsPage(QWizardPage):
         self.estimate_label = QLabel("")
         lay.addRow(self.estimate_btn, self.estimate_label)
         self._apply_preset("quick")
+        self._fill_starts(self.base.currentText())
+
+    def _fill_starts(self, base: str) -> None:
+        """A fresh adapter, or any version whose adapter fits this base; the active one preselected."""
+        registry = ModelRegistry(self.wiz.ws.models_dir)
+        self.start.clear()
+        self.start.addItem("a new adapter (from the base model alone)", None)
+        for spec in registry.list():
+            if spec.adapter and spec.base == base:
+                self.start.addItem(f"{spec.name} (continue its adapter)", spec.name)
+        active = self.start.findData(registry.active())
+        self.start.setCurrentIndex(max(active, 0))
+
+    def _start_changed(self, _index: int) -> None:
+        fresh = self.start.currentData() is None
+        self.rank.setEnabled(fresh)
+        self.alpha.setEnabled(fresh)
 
     def _apply_preset(self, name: str) -> None:
         cfg = TrainConfig(**PRESETS[name])
@@ -196,9 +218,14 @@ class SettingsPage(QWizardPage):
         self.steps.setValue(cfg.max_steps or 200)
 
     def config(self) -> TrainConfig:
+        from finetune.workflow import start_adapter
+
+        start = self.start.currentData()
+        init = start_adapter(self.wiz.ws, start, self.base.currentText()) if start else None
         return TrainConfig(base_model=self.base.currentText(), backend=self.backend.currentData(), rank=self.rank.value(), alpha=self.alpha.value(),
                            learning_rate=self.lr.value(), max_steps=self.steps.value(), max_length=self.max_len.value(),
-                           checkpoint_every=max(1, min(25, self.steps.value() // 4)), eval_every=max(1, min(50, self.steps.value() // 4)))
+                           checkpoint_every=max(1, min(25, self.steps.value() // 4)), eval_every=max(1, min(50, self.steps.value() // 4)),
+                           init_adapter=init)
 
     def estimate(self) -> None:
         import shutil

@@ -40,6 +40,7 @@ class TrainConfig:
     backend: str = "auto"  # auto | peft | unsloth
     eval_every: int = 50  # steps between held-out loss measurements (0: never)
     eval_samples: int = 16  # held-out examples per measurement: ~0.4 s each on 2 cores
+    init_adapter: str | None = None  # a GGUF LoRA to start from (its rank, alpha and targets win)
 
 
 PRESETS = {
@@ -184,17 +185,23 @@ def train(
     run_dir = Path(run_dir)
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
+    ckpt = run_dir / "checkpoint"
+    recover(run_dir)  # a torn save from a killed run
+    resuming = (ckpt / "state.json").exists()
+    start_from = _read_init_adapter(gguf_path, config) if config.init_adapter and not resuming else None
     (run_dir / "config.json").write_text(json.dumps(asdict(config), indent=1))
     examples = load_examples(run_dir / "train.jsonl")
     base, tok = load_base(gguf_path, backend)
-    ckpt = run_dir / "checkpoint"
-    recover(run_dir)  # a torn save from a killed run
     state = {"step": 0, "history": []}
-    if (ckpt / "state.json").exists():
+    if resuming:
         model = PeftModel.from_pretrained(base, str(ckpt), is_trainable=True)
         state = json.loads((ckpt / "state.json").read_text())
     else:
         model = _attach_lora(base, config, backend)
+        if start_from is not None:
+            from finetune.import_adapter import load_into_peft
+
+            load_into_peft(model, start_from)
     model.train()
     held_out: list[tuple[list[int], list[int]]] = []
     if config.eval_every and (run_dir / "eval.jsonl").exists():
@@ -255,6 +262,17 @@ def train(
     if stopped and step > done_at_start:
         save_checkpoint(run_dir, model, opt, state)
     return TrainResult(run_dir, step, loss_value, time.perf_counter() - start, backend, stopped, state["history"])
+
+
+def _read_init_adapter(gguf_path: Path, config: TrainConfig):
+    """Read the adapter to start from before loading the model, so a bad file fails fast; the
+    LoRA shape must be the adapter's, whatever the preset said."""
+    from finetune.export import model_heads
+    from finetune.import_adapter import read_lora_gguf
+
+    lora = read_lora_gguf(Path(config.init_adapter), *model_heads(gguf_path))
+    config.rank, config.alpha, config.targets = lora.rank, int(lora.alpha), lora.targets
+    return lora
 
 
 def save_checkpoint(run_dir: Path, model, opt, state: dict) -> None:

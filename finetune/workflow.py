@@ -152,6 +152,28 @@ def run_training(
     return train_in_subprocess(run_dir, gguf, config, progress, should_stop, on_event)
 
 
+def start_adapter(ws: Workspace, name_or_path: str, base: str) -> str:
+    """The adapter .gguf a fine-tune continues from: a model version's adapter, or a file.
+
+    Continuing from the current version keeps what it learnt (the bundled Spider adapter's
+    SQL habits) instead of re-learning it from the bare base model."""
+    registry = ModelRegistry(ws.models_dir)
+    if Path(name_or_path).suffix == ".gguf":
+        path = Path(name_or_path)
+    else:
+        from engine.llm.registry import adapter_path
+
+        spec = registry.get(name_or_path)
+        if not spec.adapter:
+            raise ValueError(f"Model {spec.name} has no LoRA adapter to continue from; pick a fine-tuned version.")
+        if spec.base != base:
+            raise ValueError(f"{spec.name}'s adapter belongs to {spec.base}, not {base}; train with --base {spec.base}.")
+        path = adapter_path(spec)
+    if not path.is_file():
+        raise ValueError(f"Adapter file {path} does not exist.")
+    return str(path)
+
+
 def export_and_register(run_dir: Path, ws: Workspace, base: str, metrics: dict | None = None, name: str | None = None) -> ModelSpec:
     registry = ModelRegistry(ws.models_dir)
     gguf = registry.resolve_path(registry.get(base))

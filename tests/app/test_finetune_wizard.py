@@ -61,6 +61,11 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     wiz.next()
 
     tiny_settings(wiz.settings_page)
+    # the default is to continue the active version's adapter (its rank wins, so the spin box is off)
+    start = wiz.settings_page.start
+    assert start.currentData() == ModelRegistry(workspace.models_dir).active() == "smollm2-135m-sql"
+    assert not wiz.settings_page.rank.isEnabled()
+    assert wiz.settings_page.config().init_adapter.endswith("smollm2-135m-spider-sql.gguf")
     shot(wiz, "wizard_2_settings.png")
     wiz.next()
 
