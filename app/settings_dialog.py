@@ -40,6 +40,9 @@ class SettingsDialog(QDialog):
         self.repair_attempts = _spin(0, 5, s.repair_attempts)
         self.candidates = _spin(1, 16, s.candidates)
         self.candidates.setToolTip("Sample this many SQL candidates and keep the answer most of them agree on (slower)")
+        self.shape = _spin(0, 16, s.skeleton_samples)
+        self.shape.setToolTip("When an answer lacks what the question's words ask for (a COUNT for 'how many', "
+                              "ORDER BY … LIMIT for 'the oldest', NOT for 'never'), sample this many alternatives; 0: off")
         self.constrained = QCheckBox("Constrained decoding (grammar of this schema's tables and columns)")
         self.constrained.setChecked(s.constrained_decoding)
         self.linking = QCheckBox("Column linking (fix a misnamed or misplaced column before asking the model)")
@@ -53,6 +56,7 @@ class SettingsDialog(QDialog):
         form.addRow("Query timeout (s)", self.timeout_s)
         form.addRow("Repair attempts", self.repair_attempts)
         form.addRow("SQL candidates (vote)", self.candidates)
+        form.addRow("Question-shape check (samples)", self.shape)
         form.addRow(self.constrained)
         form.addRow(self.linking)
         form.addRow(self.fallback)
@@ -73,7 +77,7 @@ class SettingsDialog(QDialog):
             temperature=self.temperature.value(), row_cap=self.row_cap.value(), timeout_s=self.timeout_s.value(),
             repair_attempts=self.repair_attempts.value(), constrained_decoding=self.constrained.isChecked(),
             candidates=self.candidates.value(), column_linking=self.linking.isChecked(),
-            rag_fallback=self.fallback.isChecked(),
+            rag_fallback=self.fallback.isChecked(), skeleton_samples=self.shape.value(),
         )
 
     def show_values(self, s: AskSettings) -> None:
@@ -87,6 +91,7 @@ class SettingsDialog(QDialog):
         self.candidates.setValue(s.candidates)
         self.linking.setChecked(s.column_linking)
         self.fallback.setChecked(s.rag_fallback)
+        self.shape.setValue(s.skeleton_samples)
 
     def save(self) -> None:
         save_settings(self.ws, self.values())

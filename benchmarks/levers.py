@@ -29,6 +29,7 @@ CONFIGS = {
     "no value linking": ["value_linking=off"],
     "value hints in ft": ["value_hints_whole_schema=on"],
     "rag fallback": ["rag_fallback=on"],
+    "skeleton check": ["skeleton_samples=4"],
     "0 examples": ["k_examples=0"],
     "1 example": ["k_examples=1"],
     "column linking": ["column_linking=on"],

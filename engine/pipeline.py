@@ -19,6 +19,7 @@ from engine.retrieval.retrieve import RetrievalSettings, Retrieved, ScoredItem, 
 from engine.session import Session
 from engine.sql.errors import SqlRejected
 from engine.sql.extract import extract_sql
+from engine.sql.skeleton import missing_parts
 from engine.sql.validate import check_sql
 
 MODES = ("zero-shot", "rag")
@@ -48,6 +49,9 @@ class AskOptions:
     # a whole-schema answer that still fails after its repairs is asked again with retrieval:
     # on full Spider dev the two prompts fail on different questions (ft 305, ft+rag 311, either 345)
     rag_fallback: bool = False
+    # >0: an answer that runs but lacks what the question's wording asks for (COUNT for "how
+    # many", ORDER BY … LIMIT for "oldest", …) gets this many sampled alternatives (engine.sql.skeleton)
+    skeleton_samples: int = 0
     sample_temperature: float = 0.7
 
 
@@ -110,6 +114,8 @@ def ask(
         outcome = _generate_and_repair(first, gen, session, model, opts, trace, on_token)
     if not outcome.ok and not outcome.final and opts.rag_fallback and opts.mode == "zero-shot":
         return _ask_again_with_retrieval(question, session, model, opts, on_token, trace, start)
+    if outcome.ok and opts.skeleton_samples > 0:
+        outcome = _match_question_shape(question, outcome, first, gen, session, model, opts, trace)
     result.sql, result.error = outcome.sql, outcome.error
     if outcome.rows is not None:
         result.columns, result.rows, result.truncated = outcome.rows.columns, outcome.rows.rows, outcome.rows.truncated
@@ -136,6 +142,7 @@ class _Outcome:
     error: str | None = None
     rows: object = None  # ExecResult
     final: bool = False  # a refusal, timeout or cancel: do not try again
+    model_sql: str = ""  # as the model wrote it (before linking fixes and the row cap's LIMIT)
 
     @property
     def ok(self) -> bool:
@@ -172,7 +179,7 @@ def _try_once(prompt, gen, session, model, opts, trace, on_token) -> _Outcome:
     except sa.exc.DBAPIError as exc:
         attempt.error, attempt.rule = _db_message(exc), "execute"
         return _Outcome(checked.sql, attempt.error)
-    return _Outcome(checked.sql, None, rows)
+    return _Outcome(checked.sql, None, rows, model_sql=sql)
 
 
 def _generate_and_repair(first, gen, session, model, opts, trace, on_token) -> _Outcome:
@@ -204,6 +211,30 @@ def _select_by_execution(prompt, gen, session, model, opts, trace, on_token) -> 
         key = repr(sorted(map(repr, o.rows.rows)))
         votes.setdefault(key, []).append(o)
     return max(votes.values(), key=len)[0]  # ties keep the earliest (greedy first)
+
+
+def _match_question_shape(question, outcome, prompt, gen, session, model, opts, trace) -> _Outcome:
+    """Sample alternatives when the answer lacks a part the question asks for; among those that
+    run and have every part, the result set most of them agree on wins; none: keep the answer."""
+    missing = missing_parts(question, outcome.model_sql, session.catalog.dialect)
+    if not missing:
+        return outcome
+    fitting: list[_Outcome] = []
+    for i in range(opts.skeleton_samples):
+        g = GenerationSettings(**{**gen.__dict__, "temperature": opts.sample_temperature, "seed": 100 + i})
+        o = _try_once(prompt, g, session, model, opts, trace, None)
+        if o.ok and not missing_parts(question, o.model_sql, session.catalog.dialect):
+            fitting.append(o)
+    needs = ", ".join(f"{c.needs} ({c.name})" for c in missing)
+    if not fitting:
+        trace.notes.append(f"The answer lacks {needs}; none of {opts.skeleton_samples} sampled alternatives ran with it.")
+        return outcome
+    votes: dict[str, list[_Outcome]] = {}
+    for o in fitting:
+        votes.setdefault(repr(sorted(map(repr, o.rows.rows))), []).append(o)
+    chosen = max(votes.values(), key=len)[0]
+    trace.notes.append(f"The first answer lacked {needs}; chose a sampled alternative that has it ({len(fitting)} of {opts.skeleton_samples} did).")
+    return chosen
 
 
 def _links_values(opts: AskOptions) -> bool:

@@ -29,13 +29,16 @@ class AskSettings:
     # auto mode: a whole-schema answer that fails after its repairs is asked again with retrieval;
     # it only ever changes answers that failed (full Spider dev, from the two recorded runs: 305 -> 324 of 1034)
     rag_fallback: bool = True
+    # an answer that runs but lacks what the question's words ask for (COUNT for "how many", …)
+    # gets this many sampled alternatives (engine/sql/skeleton.py); 0 turns the check off
+    skeleton_samples: int = 0
 
     def check(self) -> AskSettings:
         """Refuse values that would break an ask, with what range is allowed."""
         limits = {
             "threads": (1, 64), "context_size": (512, 131072), "temperature": (0.0, 2.0),
             "row_cap": (1, 10_000_000), "timeout_s": (0.5, 3600), "repair_attempts": (0, 5),
-            "candidates": (1, 16),
+            "candidates": (1, 16), "skeleton_samples": (0, 16),
         }
         for name, (lo, hi) in limits.items():
             value = getattr(self, name)
@@ -54,6 +57,7 @@ class AskSettings:
             max_repairs=self.repair_attempts, row_cap=self.row_cap, timeout_s=self.timeout_s,
             generation=GenerationSettings(temperature=self.temperature), candidates=self.candidates,
             column_linking=self.column_linking, rag_fallback=self.rag_fallback,
+            skeleton_samples=self.skeleton_samples,
         )
         if self.constrained_decoding:
             from engine.sql.grammar import schema_grammar

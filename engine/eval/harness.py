@@ -45,6 +45,8 @@ class ItemResult:
     seconds: float
     category: str = ""
     flags: list[str] = field(default_factory=list)
+    attempts: int = 0  # generations it took (repairs, candidates, fallback, shape samples)
+    path: str = ""  # the trace's mode: "zero-shot", "rag", "zero-shot, then rag"
 
 
 @dataclass
@@ -200,7 +202,8 @@ def evaluate(
             res = ask(it.question, session, model, opts)
             secs = time.perf_counter() - t
             correct = res.ok and any(match(g, res.rows, orders_rows(sql, session.catalog.dialect)) for sql, g in golds)
-            results[mode].append(ItemResult(it.index, it.db_id, it.question, mode, res.sql, bool(correct), res.error, round(secs, 3), it.category, list(it.flags)))
+            results[mode].append(ItemResult(it.index, it.db_id, it.question, mode, res.sql, bool(correct), res.error, round(secs, 3), it.category, list(it.flags),
+                                            len(res.trace.attempts), res.trace.mode))
             done += 1
             if progress:
                 progress(done, total)
@@ -218,6 +221,7 @@ LEVERS = {
     "column_linking": bool,  # deterministic fixes of misnamed / misplaced columns
     "rag_fallback": bool,  # a failed whole-schema answer is asked again with retrieval
     "candidates": int,  # execution-guided selection among N sampled candidates
+    "skeleton_samples": int,  # sampled alternatives when the SQL lacks what the question's words ask for
     "schema_style": str,  # compact | ddl
     "schema_samples": bool,  # sample values in the schema text
     "k_examples": int,  # retrieved few-shot examples (rag modes)

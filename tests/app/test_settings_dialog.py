@@ -15,9 +15,11 @@ def test_settings_dialog_saves_what_the_next_ask_uses(qtbot, window, scripted): 
     dlg.constrained.setChecked(True)
     assert dlg.fallback.isChecked()  # on by default
     dlg.fallback.setChecked(False)
+    dlg.shape.setValue(3)
     dlg.save()
     s = load_settings(window.ws)
-    assert (s.row_cap, s.repair_attempts, s.constrained_decoding, s.rag_fallback) == (7, 0, True, False)
+    assert (s.row_cap, s.repair_attempts, s.constrained_decoding, s.rag_fallback, s.skeleton_samples) == (7, 0, True, False, 3)
+    assert s.options().skeleton_samples == 3
     scripted.outputs = [" Name FROM Track"]
     result = ask(qtbot, window, "List all track names")
     assert result.ok and window.results.rowCount() == 7 and result.truncated

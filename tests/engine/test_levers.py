@@ -84,3 +84,24 @@ def test_grammar_only_allows_catalog_identifiers(chinook_url, workspace, smol_mo
     assert {t.name for t in tree.find_all(exp.Table)} <= {"Album", "Artist"}
     allowed = {c.name for t in ("Album", "Artist") for c in session.catalog.table(t).columns}
     assert {c.name for c in tree.find_all(exp.Column) if c.name != "*"} <= allowed | {a.alias for a in tree.find_all(exp.Alias)}
+
+
+def test_skeleton_check_samples_alternatives_when_the_answer_lacks_a_count(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    # runs, but "how many" has no COUNT; of the samples one fails, two count the albums, one does not count
+    model = ScriptedModel([" AlbumId FROM Album", " nope FROM Album", " COUNT(*) FROM Album", " Title FROM Album", " count(AlbumId) FROM Album"])
+    res = ask("How many albums are there?", session, model, AskOptions(skeleton_samples=4, max_repairs=0))
+    assert res.ok and res.rows == [[347]]
+    assert len(res.trace.attempts) == 5
+    assert any("lacked COUNT(…) (count)" in n and "2 of 4" in n for n in res.trace.notes)
+
+
+def test_skeleton_check_leaves_a_fitting_answer_alone_and_keeps_it_when_nothing_fits(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    fitting = ScriptedModel([" COUNT(*) FROM Album"])
+    res = ask("How many albums are there?", session, fitting, AskOptions(skeleton_samples=4))
+    assert res.ok and len(fitting.prompts) == 1  # nothing missing: no extra generation
+    model = ScriptedModel([" Title FROM Album ORDER BY Title", " Title FROM Album", " nope"])
+    res = ask("Which album has the longest title?", session, model, AskOptions(skeleton_samples=2, max_repairs=0))
+    assert res.ok and res.sql.startswith("SELECT Title FROM Album ORDER BY Title")  # the first answer stays
+    assert any("none of 2 sampled alternatives" in n for n in res.trace.notes)
