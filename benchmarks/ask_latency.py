@@ -16,10 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from engine.eval.harness import apply_levers, parse_levers  # noqa: E402
 from engine.llm.loader import load_model  # noqa: E402
 from engine.llm.registry import ModelRegistry  # noqa: E402
-from engine.pipeline import AskOptions, ask  # noqa: E402
+from engine.pipeline import ask  # noqa: E402
 from engine.session import open_session  # noqa: E402
+from engine.settings import AskSettings  # noqa: E402
 from engine.workspace import Workspace  # noqa: E402
 
 QUESTIONS = [
@@ -44,7 +46,9 @@ def main() -> int:
     ap.add_argument("--model", default=None)
     ap.add_argument("--grammar", action="store_true")
     ap.add_argument("--mode", default="auto", choices=["auto", "rag", "zero-shot"])
+    ap.add_argument("--lever", action="append", default=[], metavar="KEY=VALUE", help="as in `sqlsage eval --lever`, on top of the product defaults")
     args = ap.parse_args()
+    levers = parse_levers(args.lever)
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
         url = f"sqlite:///{ROOT / 'assets' / 'chinook.sqlite'}"
@@ -54,7 +58,7 @@ def main() -> int:
         t0 = time.perf_counter()
         model = load_model(ModelRegistry(ws.models_dir), args.model)
         load_s = time.perf_counter() - t0
-        opts = AskOptions(mode=args.mode)
+        opts = apply_levers(AskSettings().options(mode=args.mode), levers)  # what `sqlsage ask` uses
         if args.grammar:
             from engine.sql.grammar import schema_grammar
 
@@ -69,13 +73,14 @@ def main() -> int:
     table = {s: {"cold": round(cold[s], 3), "p50": round(statistics.median(r[s] for r in warm), 3), "p95": round(pct([r[s] for r in warm], 0.95), 3)} for s in STAGES}
     # generated tokens per second of the generate stage (it includes the prompt suffix the KV cache lacks)
     tok_s = round(sum(r["tokens"] for r in warm) / max(1e-9, sum(r["generate"] for r in warm)), 1)
-    out = {"model": model.name, "generated_tokens_per_s": tok_s, "grammar": args.grammar, "mode": args.mode, "index_build_s": round(index_s, 2), "model_load_s": round(load_s, 2),
+    out = {"model": model.name, "generated_tokens_per_s": tok_s, "grammar": args.grammar, "mode": args.mode, "levers": levers, "index_build_s": round(index_s, 2), "model_load_s": round(load_s, 2),
            "stages": table, "answered_with_rows": sum(r["ok"] for r in runs), "runs": runs,
            "date": time.strftime("%Y-%m-%d"), "machine": "2 cores, 24 GiB, no GPU"}
     (ROOT / "benchmarks" / "results").mkdir(parents=True, exist_ok=True)
-    name = f"ask_latency_{model.name}_{args.mode}{'_grammar' if args.grammar else ''}.json"
+    tag = "".join(f"_{k}-{v}" for k, v in levers.items())
+    name = f"ask_latency_{model.name}_{args.mode}{'_grammar' if args.grammar else ''}{tag}.json"
     (ROOT / "benchmarks" / "results" / name).write_text(json.dumps(out, indent=1))
-    print(f"model {model.name}  mode={args.mode}  grammar={args.grammar}  index build {index_s:.2f} s  model load {load_s:.2f} s")
+    print(f"model {model.name}  mode={args.mode}  grammar={args.grammar}  levers={levers}  index build {index_s:.2f} s  model load {load_s:.2f} s")
     print(f"{'stage':<10}{'cold s':>9}{'warm p50':>10}{'warm p95':>10}")
     for s in STAGES:
         print(f"{s:<10}{table[s]['cold']:>9.3f}{table[s]['p50']:>10.3f}{table[s]['p95']:>10.3f}")
