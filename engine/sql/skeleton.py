@@ -27,8 +27,11 @@ class Cue:
         return self.words.search(question.lower()) is not None
 
 
-def _w(pattern: str) -> re.Pattern:
-    return re.compile(rf"\b({pattern})\b")
+def _w(pattern: str, unless_after: str = "", unless_before: str = "") -> re.Pattern:
+    """Whole words; `unless_*` drop phrases where the word means something else ("at least 3")."""
+    before = f"(?<!{unless_after})" if unless_after else ""
+    after = f"(?!{unless_before})" if unless_before else ""
+    return re.compile(rf"\b{before}({pattern})\b{after}")
 
 
 CUES = (
@@ -36,10 +39,13 @@ CUES = (
     Cue("average", _w(r"average|mean"), "AVG(…)"),
     Cue(
         "extreme",
-        _w(r"most|least|highest|lowest|largest|smallest|oldest|youngest|longest|shortest|biggest|tallest|heaviest|lightest|cheapest|newest|maximum|minimum|fewest|greatest|earliest|latest|top|max|min"),
+        _w(
+            r"most|least|highest|lowest|largest|smallest|oldest|youngest|longest|shortest|biggest|tallest|heaviest|lightest|cheapest|newest|maximum|minimum|fewest|greatest|earliest|latest|top|max|min",
+            unless_after="at ",  # "at least 3 albums" is a HAVING, not an extreme
+        ),
         "ORDER BY … LIMIT, MAX(…) or MIN(…)",
     ),
-    Cue("negation", _w(r"not|never|without|no|don't|doesn't|didn't|except"), "NOT, EXCEPT or !="),
+    Cue("negation", _w(r"not|never|without|no|don't|doesn't|didn't|except", unless_before=r" (more|less|fewer) than"), "NOT, EXCEPT or !="),
     Cue("per_group", _w(r"each|per|for every"), "GROUP BY"),
 )
 

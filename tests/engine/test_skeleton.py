@@ -25,6 +25,9 @@ def names(question, sql):
         ("List all singers.", "SELECT name FROM singer", []),  # no cue, nothing required
         ("How many singers?", "SELECT FROM WHERE (", []),  # unparsable: validation's job, not this one
         ("List the country of each singer", "SELECT country FROM singer", ["per_group"]),
+        # phrases where the cue word means something else
+        ("List artists with at least 3 albums", "SELECT name FROM artist", []),
+        ("Employees who serve no more than 20 customers", "SELECT name FROM employee", []),
     ],
 )
 def test_missing_parts(question, sql, missing):
