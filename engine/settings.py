@@ -30,8 +30,10 @@ class AskSettings:
     # it only ever changes answers that failed (full Spider dev, from the two recorded runs: 305 -> 324 of 1034)
     rag_fallback: bool = True
     # an answer that runs but lacks what the question's words ask for (COUNT for "how many", …)
-    # gets this many sampled alternatives (engine/sql/skeleton.py); 0 turns the check off
-    skeleton_samples: int = 0
+    # gets this many sampled alternatives (engine/sql/skeleton.py); 0 turns the check off.
+    # Measured with the 2150-step adapter: Spider dev sample 200 ft 65 -> 67 (20 questions resampled,
+    # none lost), Chinook 22 -> 22 of 84 (2 resampled); the p50 question is not resampled
+    skeleton_samples: int = 4
 
     def check(self) -> AskSettings:
         """Refuse values that would break an ask, with what range is allowed."""
