@@ -198,7 +198,7 @@ def _select_by_execution(prompt, gen, session, model, opts, trace, on_token) -> 
     """Greedy plus sampled candidates; those that run vote with their result sets."""
     outcomes = []
     for i in range(opts.candidates):
-        g = gen if i == 0 else GenerationSettings(**{**gen.__dict__, "temperature": opts.sample_temperature, "seed": i})
+        g = gen if i == 0 else _sampled(gen, opts, seed=i)
         o = _try_once(prompt, g, session, model, opts, trace, on_token if i == 0 else None)
         if o.final and o.error and o.error.startswith("Refused"):
             return o
@@ -206,11 +206,19 @@ def _select_by_execution(prompt, gen, session, model, opts, trace, on_token) -> 
     runnable = [o for o in outcomes if o.ok]
     if not runnable:
         return outcomes[0]
+    return _most_agreed(runnable)
+
+
+def _sampled(gen: GenerationSettings, opts: AskOptions, seed: int) -> GenerationSettings:
+    return GenerationSettings(**{**gen.__dict__, "temperature": opts.sample_temperature, "seed": seed})
+
+
+def _most_agreed(outcomes: list[_Outcome]) -> _Outcome:
+    """The outcome whose result set most of them share; ties keep the earliest (greedy first)."""
     votes: dict[str, list[_Outcome]] = {}
-    for o in runnable:
-        key = repr(sorted(map(repr, o.rows.rows)))
-        votes.setdefault(key, []).append(o)
-    return max(votes.values(), key=len)[0]  # ties keep the earliest (greedy first)
+    for o in outcomes:
+        votes.setdefault(repr(sorted(map(repr, o.rows.rows))), []).append(o)
+    return max(votes.values(), key=len)[0]
 
 
 def _match_question_shape(question, outcome, prompt, gen, session, model, opts, trace) -> _Outcome:
@@ -221,18 +229,14 @@ def _match_question_shape(question, outcome, prompt, gen, session, model, opts, 
         return outcome
     fitting: list[_Outcome] = []
     for i in range(opts.skeleton_samples):
-        g = GenerationSettings(**{**gen.__dict__, "temperature": opts.sample_temperature, "seed": 100 + i})
-        o = _try_once(prompt, g, session, model, opts, trace, None)
+        o = _try_once(prompt, _sampled(gen, opts, seed=100 + i), session, model, opts, trace, None)
         if o.ok and not missing_parts(question, o.model_sql, session.catalog.dialect):
             fitting.append(o)
     needs = ", ".join(f"{c.needs} ({c.name})" for c in missing)
     if not fitting:
         trace.notes.append(f"The answer lacks {needs}; none of {opts.skeleton_samples} sampled alternatives ran with it.")
         return outcome
-    votes: dict[str, list[_Outcome]] = {}
-    for o in fitting:
-        votes.setdefault(repr(sorted(map(repr, o.rows.rows))), []).append(o)
-    chosen = max(votes.values(), key=len)[0]
+    chosen = _most_agreed(fitting)
     trace.notes.append(f"The first answer lacked {needs}; chose a sampled alternative that has it ({len(fitting)} of {opts.skeleton_samples} did).")
     return chosen
 

@@ -81,15 +81,16 @@ def model_heads(gguf_path: Path) -> tuple[str, int, int]:
     from gguf import GGUFReader
 
     reader = GGUFReader(str(gguf_path))
-
-    def field(name: str):
-        f = reader.fields.get(name)
-        if f is None:
-            return None
-        v = f.parts[f.data[0]]
-        return bytes(v).decode() if v.dtype == np.uint8 else int(v[0])
-
-    arch = field("general.architecture")
-    n_head = field(f"{arch}.attention.head_count")
-    n_kv = field(f"{arch}.attention.head_count_kv") or n_head
+    arch = gguf_field(reader, "general.architecture")
+    n_head = gguf_field(reader, f"{arch}.attention.head_count")
+    n_kv = gguf_field(reader, f"{arch}.attention.head_count_kv") or n_head
     return arch, int(n_head), int(n_kv)
+
+
+def gguf_field(reader, name: str):
+    """A GGUF metadata value: a string, or the (first) number; None when the key is absent."""
+    f = reader.fields.get(name)
+    if f is None:
+        return None
+    v = f.parts[f.data[0]]
+    return bytes(v).decode() if v.dtype == np.uint8 else v[0].item()

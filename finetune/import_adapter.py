@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from finetune.export import _NAMES, ExportProblem
+from finetune.export import _NAMES, ExportProblem, gguf_field
 
 _GGUF_KEY = re.compile(r"blk\.(\d+)\.(\w+)\.weight\.lora_([ab])$")
 _MODULE = {v: k for k, v in _NAMES.items()}  # attn_q -> self_attn.q_proj
@@ -44,16 +44,12 @@ def read_lora_gguf(path: Path, arch: str, n_head: int, n_head_kv: int) -> GgufLo
     except Exception as exc:  # gguf raises ValueError / struct errors on a torn or foreign file
         raise AdapterImportProblem(f"{path} is not a readable GGUF file ({exc}); pick the adapter .gguf again.") from exc
 
-    def text(name: str) -> str | None:
-        f = reader.fields.get(name)
-        return None if f is None else bytes(f.parts[f.data[0]]).decode()
-
-    if text("general.type") != "adapter" or text("adapter.type") != "lora":
-        raise AdapterImportProblem(f"{path} is a GGUF file but not a LoRA adapter (general.type={text('general.type')!r}).")
-    alpha_field = reader.fields.get("adapter.lora.alpha")
-    if alpha_field is None:
+    kind = gguf_field(reader, "general.type")
+    if kind != "adapter" or gguf_field(reader, "adapter.type") != "lora":
+        raise AdapterImportProblem(f"{path} is a GGUF file but not a LoRA adapter (general.type={kind!r}).")
+    alpha = gguf_field(reader, "adapter.lora.alpha")
+    if alpha is None:
         raise AdapterImportProblem(f"{path} has no adapter.lora.alpha; it was not written by llama.cpp tools or sqlsage.")
-    alpha = float(alpha_field.parts[alpha_field.data[0]][0])
     tensors: dict[str, np.ndarray] = {}
     targets: set[str] = set()
     rank = 0
@@ -72,7 +68,7 @@ def read_lora_gguf(path: Path, arch: str, n_head: int, n_head_kv: int) -> GgufLo
         targets.add(module.split(".")[-1])
     if not tensors:
         raise AdapterImportProblem(f"{path} holds no LoRA tensors.")
-    return GgufLora(alpha, rank, tuple(sorted(targets)), tensors)
+    return GgufLora(float(alpha), rank, tuple(sorted(targets)), tensors)
 
 
 def load_into_peft(model, lora: GgufLora) -> int:
