@@ -13,6 +13,7 @@ from pathlib import Path
 
 from engine.llm.base import GenerationCancelled, GenerationSettings
 from engine.llm.gguf_check import ModelFileProblem, check_gguf
+from engine.llm.prefix_states import PrefixStates
 
 
 @lru_cache(maxsize=16)
@@ -57,6 +58,7 @@ class LlamaModel:
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._grammars: dict[str, object] = {}
+        self.prefix_states = PrefixStates(self.llm)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -78,8 +80,10 @@ class LlamaModel:
     ) -> str:
         self._cancel.clear()
         with self._lock:  # one generation at a time per loaded model
+            tokens = self.llm.tokenize(prompt.encode(), add_bos=True, special=True)
+            to_eval = self.prefix_states.prepare(tokens)
             stream = self.llm.create_completion(
-                prompt,
+                tokens,
                 max_tokens=settings.max_tokens,
                 temperature=settings.temperature,
                 top_k=40 if settings.temperature > 0 else 1,
@@ -98,4 +102,5 @@ class LlamaModel:
                 parts.append(text)
                 if on_token and text:
                     on_token(text)
+            self.prefix_states.remember(to_eval)
             return "".join(parts)
