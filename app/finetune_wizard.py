@@ -206,14 +206,31 @@ class SettingsPage(QWizardPage):
         self.start.setCurrentIndex(max(active, 0))
 
     def _start_changed(self, _index: int) -> None:
-        fresh = self.start.currentData() is None
-        self.rank.setEnabled(fresh)
-        self.alpha.setEnabled(fresh)
+        """A continued adapter keeps its own rank and alpha: show those, not the preset's."""
+        from finetune.import_adapter import AdapterImportProblem, adapter_shape
+        from finetune.workflow import start_adapter
+
+        name = self.start.currentData()
+        self.rank.setEnabled(name is None)
+        self.alpha.setEnabled(name is None)
+        if name is None:
+            cfg = TrainConfig(**PRESETS[self.preset.currentText()])
+            self.rank.setValue(cfg.rank)
+            self.alpha.setValue(cfg.alpha)
+            return
+        try:
+            rank, alpha = adapter_shape(Path(start_adapter(self.wiz.ws, name, self.base.currentText())))
+        except (AdapterImportProblem, ValueError) as exc:
+            self.start.setToolTip(str(exc))
+            return
+        self.rank.setValue(rank)
+        self.alpha.setValue(round(alpha))
 
     def _apply_preset(self, name: str) -> None:
         cfg = TrainConfig(**PRESETS[name])
-        self.rank.setValue(cfg.rank)
-        self.alpha.setValue(cfg.alpha)
+        if self.start.currentData() is None:  # a continued adapter's rank and alpha are fixed
+            self.rank.setValue(cfg.rank)
+            self.alpha.setValue(cfg.alpha)
         self.lr.setValue(cfg.learning_rate)
         self.steps.setValue(cfg.max_steps or 200)
 

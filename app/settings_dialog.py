@@ -43,6 +43,10 @@ class SettingsDialog(QDialog):
         self.shape = _spin(0, 16, s.skeleton_samples)
         self.shape.setToolTip("When an answer lacks what the question's words ask for (a COUNT for 'how many', "
                               "ORDER BY … LIMIT for 'the oldest', NOT for 'never'), sample this many alternatives; 0: off")
+        self.empty = QCheckBox("Resample an empty result (with the shape check: an answer that finds no rows)")
+        self.empty.setToolTip("Most questions about your data have an answer; a query that returns nothing "
+                              "usually has a wrong value or join. Uses the shape check's sample count.")
+        self.empty.setChecked(s.resample_empty)
         self.constrained = QCheckBox("Constrained decoding (grammar of this schema's tables and columns)")
         self.constrained.setChecked(s.constrained_decoding)
         self.linking = QCheckBox("Column linking (fix a misnamed or misplaced column before asking the model)")
@@ -57,6 +61,7 @@ class SettingsDialog(QDialog):
         form.addRow("Repair attempts", self.repair_attempts)
         form.addRow("SQL candidates (vote)", self.candidates)
         form.addRow("Question-shape check (samples)", self.shape)
+        form.addRow(self.empty)
         form.addRow(self.constrained)
         form.addRow(self.linking)
         form.addRow(self.fallback)
@@ -78,6 +83,7 @@ class SettingsDialog(QDialog):
             repair_attempts=self.repair_attempts.value(), constrained_decoding=self.constrained.isChecked(),
             candidates=self.candidates.value(), column_linking=self.linking.isChecked(),
             rag_fallback=self.fallback.isChecked(), skeleton_samples=self.shape.value(),
+            resample_empty=self.empty.isChecked(),
         )
 
     def show_values(self, s: AskSettings) -> None:
@@ -92,6 +98,7 @@ class SettingsDialog(QDialog):
         self.linking.setChecked(s.column_linking)
         self.fallback.setChecked(s.rag_fallback)
         self.shape.setValue(s.skeleton_samples)
+        self.empty.setChecked(s.resample_empty)
 
     def save(self) -> None:
         save_settings(self.ws, self.values())

@@ -37,6 +37,7 @@ def main() -> int:
     ap.add_argument("--workspace", default=str(ROOT / ".cache" / "bench-ws"))
     ap.add_argument("--grammar", action="store_true")
     ap.add_argument("--ft-model", default=None)
+    ap.add_argument("--lever", action="append", default=[], metavar="KEY=VALUE", help="passed to `sqlsage eval --lever`")
     ap.add_argument("--tag", default="", help="added to the result file's name, e.g. grid (benchmarks/summary.py reads those)")
     args = ap.parse_args()
     for name in args.sets:
@@ -55,6 +56,8 @@ def main() -> int:
             cmd += ["--threads", str(args.threads)]
         if args.ft_model:
             cmd += ["--ft-model", args.ft_model]
+        for lever in args.lever:
+            cmd += ["--lever", lever]
         print(f"== {name}", flush=True)
         subprocess.run(cmd, check=True, cwd=ROOT)
     return 0

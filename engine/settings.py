@@ -34,6 +34,9 @@ class AskSettings:
     # Measured with the 2150-step adapter: Spider dev sample 200 ft 65 -> 67 (20 questions resampled,
     # none lost), Chinook 22 -> 22 of 84 (2 resampled); the p50 question is not resampled
     skeleton_samples: int = 4
+    # with the shape check: an answer that returns no rows (or only NULLs) is resampled the same way.
+    # Measured (2150-step adapter): Chinook 22 -> 27 of 84, nothing lost; see benchmarks/README.md, session 7
+    resample_empty: bool = True
 
     def check(self) -> AskSettings:
         """Refuse values that would break an ask, with what range is allowed."""
@@ -59,7 +62,7 @@ class AskSettings:
             max_repairs=self.repair_attempts, row_cap=self.row_cap, timeout_s=self.timeout_s,
             generation=GenerationSettings(temperature=self.temperature), candidates=self.candidates,
             column_linking=self.column_linking, rag_fallback=self.rag_fallback,
-            skeleton_samples=self.skeleton_samples,
+            skeleton_samples=self.skeleton_samples, resample_empty=self.resample_empty,
         )
         if self.constrained_decoding:
             from engine.sql.grammar import schema_grammar

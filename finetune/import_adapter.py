@@ -71,6 +71,21 @@ def read_lora_gguf(path: Path, arch: str, n_head: int, n_head_kv: int) -> GgufLo
     return GgufLora(float(alpha), rank, tuple(sorted(targets)), tensors)
 
 
+def adapter_shape(path: Path) -> tuple[int, float]:
+    """(rank, alpha) of a GGUF LoRA adapter from its header alone: what a continued fine-tune will use."""
+    from gguf import GGUFReader
+
+    try:
+        reader = GGUFReader(str(path))
+    except Exception as exc:  # noqa: BLE001 - torn or foreign file
+        raise AdapterImportProblem(f"{path} is not a readable GGUF file ({exc}).") from exc
+    alpha = gguf_field(reader, "adapter.lora.alpha")
+    a = next((t for t in reader.tensors if t.name.endswith(".lora_a")), None)
+    if alpha is None or a is None:
+        raise AdapterImportProblem(f"{path} is not a LoRA adapter sqlsage can continue from.")
+    return int(a.shape[-1]), float(alpha)  # GGUF lists dims innermost first: (in_features, rank)
+
+
 def load_into_peft(model, lora: GgufLora) -> int:
     """Copy the adapter's weights into a PEFT model built with the same rank and targets."""
     import torch

@@ -215,6 +215,7 @@ def evaluate(
 
 # the accuracy levers an evaluation can switch, each measured alone and together (benchmarks/levers.py)
 LEVERS = {
+    "mode": str,  # prompt override inside an ft/base mode: auto = what `sqlsage ask` does (whole schema if it fits, else retrieval)
     "grammar": bool,  # schema-constrained decoding (GBNF)
     "value_linking": bool,
     "value_hints_whole_schema": bool,  # value-linking hints in whole-schema (zero-shot / ft) prompts too
@@ -222,6 +223,7 @@ LEVERS = {
     "rag_fallback": bool,  # a failed whole-schema answer is asked again with retrieval
     "candidates": int,  # execution-guided selection among N sampled candidates
     "skeleton_samples": int,  # sampled alternatives when the SQL lacks what the question's words ask for
+    "resample_empty": bool,  # with skeleton_samples: an empty result is resampled too
     "schema_style": str,  # compact | ddl
     "schema_samples": bool,  # sample values in the schema text
     "k_examples": int,  # retrieved few-shot examples (rag modes)
@@ -245,6 +247,8 @@ def parse_levers(assignments: list[str]) -> dict:
                 raise DatasetError(f"--lever {text!r}: {exc}") from exc
         elif kind is int:
             out[key] = int(raw)
+        elif key == "mode" and raw not in ("auto", "zero-shot", "rag"):
+            raise DatasetError(f"--lever {text!r}: mode is auto, zero-shot or rag")
         else:
             out[key] = raw
     return out

@@ -11,7 +11,8 @@ pytest.importorskip("pytestqt")
 pytest.importorskip("peft", reason="the finetune extra is not installed")
 
 from app.main_window import MainWindow  # noqa: E402
-from engine.llm.registry import ModelRegistry  # noqa: E402
+from engine.llm.registry import ModelRegistry
+from finetune.train import PRESETS, TrainConfig  # noqa: E402
 
 # scripts/screenshots.sh sets this to docs/screenshots; a plain test run leaves the repo untouched
 SHOTS = Path(os.environ.get("SQLSAGE_SCREENSHOTS") or tempfile.mkdtemp(prefix="sqlsage-shots-"))
@@ -60,11 +61,20 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     shot(wiz, "wizard_1_data.png")
     wiz.next()
 
-    tiny_settings(wiz.settings_page)
-    # the default is to continue the active version's adapter (its rank wins, so the spin box is off)
-    start = wiz.settings_page.start
+    page = wiz.settings_page
+    # the default is to continue the active version's adapter: its rank and alpha win, so the
+    # spin boxes show them (the shipped adapter: r=16, alpha=32) and are off
+    start = page.start
     assert start.currentData() == ModelRegistry(workspace.models_dir).active() == "smollm2-135m-sql"
-    assert not wiz.settings_page.rank.isEnabled()
+    assert not page.rank.isEnabled() and (page.rank.value(), page.alpha.value()) == (16, 32)
+    page.preset.setCurrentText("thorough" if "thorough" in PRESETS else list(PRESETS)[-1])
+    assert (page.rank.value(), page.alpha.value()) == (16, 32)  # a preset does not change a continued adapter
+    start.setCurrentIndex(0)  # a new adapter: the preset's values, editable
+    cfg = TrainConfig(**PRESETS[page.preset.currentText()])
+    assert page.rank.isEnabled() and (page.rank.value(), page.alpha.value()) == (cfg.rank, cfg.alpha)
+    start.setCurrentIndex(start.findData("smollm2-135m-sql"))
+    page.preset.setCurrentText("quick")
+    tiny_settings(page)
     assert wiz.settings_page.config().init_adapter.endswith("smollm2-135m-spider-sql.gguf")
     shot(wiz, "wizard_2_settings.png")
     wiz.next()

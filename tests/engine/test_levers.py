@@ -140,3 +140,25 @@ def test_skeleton_check_with_the_real_fine_tuned_model(chinook_url, workspace, t
         assert "chose a sampled alternative that has it" in note
     else:
         assert "none of 3 sampled alternatives" in note or "chose" in note
+
+
+def test_an_empty_result_is_resampled_when_the_lever_is_on(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    # runs but finds nothing (a made-up value); of the samples one is empty too, two find the artist
+    outputs = [" Name FROM Artist WHERE Name = 'Acdc'", " Name FROM Artist WHERE Name = 'ACDC'",
+               " Name FROM Artist WHERE Name LIKE '%AC/DC%'", " Name FROM Artist WHERE Name = 'AC/DC'"]
+    res = ask("Which artist is AC/DC?", session, ScriptedModel(outputs), AskOptions(skeleton_samples=3, resample_empty=True, max_repairs=0))
+    assert res.ok and res.rows == [["AC/DC"]]
+    assert any("any rows (the result was empty)" in n and "2 of 3" in n for n in res.trace.notes)
+    # off (the eval default): the empty answer stands and nothing else is generated
+    model = ScriptedModel(outputs[:1])
+    res = ask("Which artist is AC/DC?", session, model, AskOptions(skeleton_samples=3, max_repairs=0))
+    assert res.ok and res.rows == [] and len(model.prompts) == 1
+
+
+def test_an_all_null_aggregate_counts_as_empty_and_an_empty_answer_stays_when_nothing_better_runs(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    outputs = [" AVG(Milliseconds) FROM Track WHERE Name = 'zzz'", " AVG(Milliseconds) FROM Track WHERE Name = 'yyy'", " nope"]
+    res = ask("What is the average length of the track zzz?", session, ScriptedModel(outputs), AskOptions(skeleton_samples=2, resample_empty=True, max_repairs=0))
+    assert res.ok and res.rows == [[None]] and "zzz" in res.sql  # the first answer stays
+    assert any("none of 2 sampled alternatives" in n for n in res.trace.notes)

@@ -50,6 +50,7 @@ def test_cli_settings_and_ask_uses_them(workspace, chinook_url):
 def test_retrieval_fallback_belongs_to_auto_mode():
     assert AskSettings().options().rag_fallback  # the product default: auto mode, fallback on
     assert AskSettings().options().skeleton_samples == 4 and AskSettings(skeleton_samples=0).options().skeleton_samples == 0
+    assert AskSettings().options().resample_empty and not AskSettings(resample_empty=False).options().resample_empty
     assert not AskSettings().options(mode="zero-shot").rag_fallback  # an explicit mode is exactly that prompt
     assert not AskSettings(rag_fallback=False).options().rag_fallback
 
@@ -61,3 +62,6 @@ def test_eval_levers_share_the_on_off_parser():
     assert parse_levers(["grammar=on", "value-linking=off", "candidates=3"]) == {"grammar": True, "value_linking": False, "candidates": 3}
     with pytest.raises(DatasetError, match="grammar is on/off"):
         parse_levers(["grammar=maybe"])
+    assert parse_levers(["mode=auto"]) == {"mode": "auto"}
+    with pytest.raises(DatasetError, match="mode is auto, zero-shot or rag"):
+        parse_levers(["mode=whole"])

@@ -28,6 +28,12 @@ def names(question, sql):
         # phrases where the cue word means something else
         ("List artists with at least 3 albums", "SELECT name FROM artist", []),
         ("Employees who serve no more than 20 customers", "SELECT name FROM employee", []),
+        # an ordering phrase asks for DESC, not for one extreme row
+        ("Show singers ordered by age from the oldest to the youngest.", "SELECT name FROM singer ORDER BY age", ["descending"]),
+        ("Show singers ordered by age from the oldest to the youngest.", "SELECT name FROM singer ORDER BY age DESC", []),
+        ("List names in descending order of age.", "SELECT name FROM singer ORDER BY age ASC", ["descending"]),
+        ("List names in descending order of age.", "SELECT name FROM singer ORDER BY age DESC, name", []),
+        ("List names sorted from youngest to oldest.", "SELECT name FROM singer ORDER BY age", []),
     ],
 )
 def test_missing_parts(question, sql, missing):
