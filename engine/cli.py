@@ -253,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--sample", type=int, default=None, help="evaluate a fixed-seed random sample of N questions")
     p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--shard", default=None, metavar="K/N", help="only the K-th of N contiguous slices (after --sample/--limit), to split a run over processes")
     p.add_argument("--json", dest="json_out", type=Path, default=None)
     p.add_argument("--examples", type=Path, default=None, help="question→SQL pairs (Spider JSON) for the examples index")
     p.add_argument("--grammar", action="store_true")

@@ -60,6 +60,7 @@ class EvalReport:
     example_pool: int
     levers: dict = field(default_factory=dict)
     threads: int | None = None  # model threads: latency figures depend on it
+    partial: bool = False  # written while the run goes on: a killed run keeps what it measured
 
     def ex(self, mode: str, skip_flag: str | None = None) -> tuple[float, int, int]:
         rs = [r for r in self.results[mode] if not (skip_flag and skip_flag in r.flags)]
@@ -76,6 +77,7 @@ class EvalReport:
             "gold_errors": self.gold_errors,
             "leakage_guard": {"excluded_examples": self.leakage_excluded, "example_pool": self.example_pool},
             "levers": self.levers,
+            **({"partial": True} if self.partial else {}),
             "items": {m: [asdict(r) for r in rs] for m, rs in self.results.items()},
         }
 
@@ -149,7 +151,11 @@ def evaluate(
     ft_model: str | None = None,
     levers: dict | None = None,
     threads: int | None = None,
+    checkpoint: Callable[[EvalReport], None] | None = None,
+    checkpoint_every: int = 25,
 ) -> EvalReport:
+    """Evaluate every item in every mode; `checkpoint` gets the report so far every
+    `checkpoint_every` answers (marked partial), so a killed hour-long run keeps its figures."""
     from engine.llm.loader import load_model
 
     registry = ModelRegistry(workspace.models_dir)
@@ -183,6 +189,12 @@ def evaluate(
             continue
         runnable.append((it, sessions[url], golds))
     total, done = len(runnable) * len(modes), 0
+    label = base.name + (f" (ft: {ft_name})" if any(m in FT_MODES for m in modes) else "")
+
+    def report(partial: bool = False) -> EvalReport:
+        return EvalReport(dataset_name, label, modes, {m: list(r) for m, r in results.items()}, gold_errors, excluded, pool_size,
+                          dict(levers or {}), threads, partial)
+
     for mode in modes:  # mode-major: one model load per mode, and the KV cache stays warm
         name = ft_name if mode in FT_MODES else base.name
         if name is None:
@@ -207,10 +219,11 @@ def evaluate(
             done += 1
             if progress:
                 progress(done, total)
+            if checkpoint and done % checkpoint_every == 0 and done < total:
+                checkpoint(report(partial=True))
     for s in sessions.values():
         s.db.close()
-    label = base.name + (f" (ft: {ft_name})" if any(m in FT_MODES for m in modes) else "")
-    return EvalReport(dataset_name, label, modes, results, gold_errors, excluded, pool_size, dict(levers or {}), threads)
+    return report()
 
 
 # the accuracy levers an evaluation can switch, each measured alone and together (benchmarks/levers.py)
@@ -307,6 +320,13 @@ def format_report(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+def _write_report(path: Path, report: EvalReport) -> None:
+    from engine.catalog.model import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(report.to_dict(), indent=1, default=str))
+
+
 def run_eval_cli(args: argparse.Namespace) -> int:
     from engine.cli import _progress
 
@@ -324,6 +344,15 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         items = sorted(random.Random(args.seed).sample(items, min(args.sample, len(items))), key=lambda i: i.index)
     if args.limit:
         items = items[: args.limit]
+    if args.shard:  # K/N: the K-th of N contiguous slices, so N processes can share one run
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+            assert 1 <= k <= n
+        except (ValueError, AssertionError):
+            print(f"error: --shard {args.shard!r}: expected K/N with 1 <= K <= N, e.g. 2/2", file=sys.stderr)
+            return 2
+        size = -(-len(items) // n)
+        items = items[(k - 1) * size : k * size]
     rules = "defog" if args.dataset.suffix.lower() == ".csv" else "spider"
     registry = ModelRegistry(ws.models_dir)
     try:
@@ -336,14 +365,14 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         report = evaluate(
             items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules,
             args.ft_model, levers, args.threads or load_settings(ws).threads,
+            checkpoint=(lambda r: _write_report(args.json_out, r)) if args.json_out else None,
         )
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(format_report(report))
     if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(report.to_dict(), indent=1, default=str))
+        _write_report(args.json_out, report)
     ex, correct, total = report.ex(modes[-1])
     print(f"EX: {ex:.3f} ({correct}/{total})")
     return 0

@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,34 @@ def test_every_defog_gold_query_executes_on_postgres(pg):
     dbs = {name: Database(pg.load_defog(name)) for name in sorted({i.db_id for i in items})}
     failing = failing_golds(items, dbs)
     assert failing == [], f"gold queries that do not execute on PostgreSQL: {failing}"
+
+
+def test_a_shard_is_a_contiguous_slice_and_partial_results_are_written_as_the_run_goes(tmp_path):
+    need_shared("chinook", "spider_chinook_questions.json")
+    common = ["--dataset", str(SHARED / "chinook/spider_chinook_questions.json"), "--db", f"sqlite:///{CHINOOK}",
+              "--mode", "zero-shot", "--limit", "5", "--workspace", str(tmp_path / "ws")]
+    run_eval(*common, "--shard", "2/2", "--json", str(tmp_path / "s2.json"))
+    run_eval(*common, "--shard", "1/2", "--json", str(tmp_path / "s1.json"))
+    s1, s2 = (json.loads((tmp_path / f).read_text()) for f in ("s1.json", "s2.json"))
+    assert [i["index"] for i in s1["items"]["zero-shot"]] == [0, 1, 2] and [i["index"] for i in s2["items"]["zero-shot"]] == [3, 4]
+    assert "partial" not in s1
+    merged = subprocess.run([sys.executable, "benchmarks/merge_eval.py", str(tmp_path / "all.json"), str(tmp_path / "s1.json"), str(tmp_path / "s2.json")],
+                            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[3])
+    assert merged.returncode == 0, merged.stderr
+    data = json.loads((tmp_path / "all.json").read_text())
+    assert data["summary"]["zero-shot"]["total"] == 5 and data["shards"] == 2
+    bad = subprocess.run([sys.executable, "-m", "engine.cli", "eval", *common, "--shard", "3/2"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "expected K/N" in bad.stderr
+
+
+def test_checkpoints_hand_over_the_report_so_far(tmp_path):
+    need_shared("chinook", "spider_chinook_questions.json")
+    from engine.eval.harness import evaluate
+    from engine.workspace import Workspace
+
+    items = load_dataset(SHARED / "chinook/spider_chinook_questions.json")[:3]
+    seen = []
+    report = evaluate(items, lambda _db: f"sqlite:///{CHINOOK}", Workspace(tmp_path / "ws"), ["zero-shot"], "smollm2-135m",
+                      checkpoint=lambda r: seen.append((r.partial, len(r.results["zero-shot"]), r.to_dict().get("partial"))), checkpoint_every=1)
+    assert seen == [(True, 1, True), (True, 2, True)]  # the last answer goes into the final report, not a checkpoint
+    assert not report.partial and len(report.results["zero-shot"]) == 3
