@@ -26,8 +26,9 @@ def shot(widget, name):
 def tiny_settings(settings):
     """A few real CPU steps with a small LoRA: enough to train, checkpoint, pause and resume."""
     settings.steps.setValue(6)
-    settings.rank.setValue(4)
-    settings.alpha.setValue(8)
+    if settings.rank.isEnabled():  # a continued adapter keeps its own rank and alpha
+        settings.rank.setValue(4)
+        settings.alpha.setValue(8)
     settings.lr.setValue(0.001)
 
 
