@@ -153,6 +153,9 @@ class DataPage(QWizardPage):
         return self.ready
 
 
+START_TIP = "Continuing from a fine-tuned version keeps what it learnt; its LoRA rank and alpha are used."
+
+
 class SettingsPage(QWizardPage):
     def __init__(self, wiz: FinetuneWizard):
         super().__init__()
@@ -163,7 +166,7 @@ class SettingsPage(QWizardPage):
         self.base.addItems([s.name for s in ModelRegistry(wiz.ws.models_dir).list() if s.source == "bundled"])
         lay.addRow("Base model:", self.base)
         self.start = QComboBox()
-        self.start.setToolTip("Continuing from a fine-tuned version keeps what it learnt; its LoRA rank and alpha are used.")
+        self.start.setToolTip(START_TIP)
         self.start.currentIndexChanged.connect(self._start_changed)
         self.base.currentTextChanged.connect(self._fill_starts)
         lay.addRow("Start from:", self.start)
@@ -213,10 +216,9 @@ class SettingsPage(QWizardPage):
         name = self.start.currentData()
         self.rank.setEnabled(name is None)
         self.alpha.setEnabled(name is None)
+        self.start.setToolTip(START_TIP)
         if name is None:
-            cfg = TrainConfig(**PRESETS[self.preset.currentText()])
-            self.rank.setValue(cfg.rank)
-            self.alpha.setValue(cfg.alpha)
+            self._show_shape(TrainConfig(**PRESETS[self.preset.currentText()]))
             return
         try:
             rank, alpha = adapter_shape(Path(start_adapter(self.wiz.ws, name, self.base.currentText())))
@@ -226,11 +228,14 @@ class SettingsPage(QWizardPage):
         self.rank.setValue(rank)
         self.alpha.setValue(round(alpha))
 
-    def _apply_preset(self, name: str) -> None:
-        cfg = TrainConfig(**PRESETS[name])
+    def _show_shape(self, cfg: TrainConfig) -> None:
         if self.start.currentData() is None:  # a continued adapter's rank and alpha are fixed
             self.rank.setValue(cfg.rank)
             self.alpha.setValue(cfg.alpha)
+
+    def _apply_preset(self, name: str) -> None:
+        cfg = TrainConfig(**PRESETS[name])
+        self._show_shape(cfg)
         self.lr.setValue(cfg.learning_rate)
         self.steps.setValue(cfg.max_steps or 200)
 

@@ -6,25 +6,25 @@
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engine.eval.harness import EvalReport, ItemResult  # noqa: E402
+
 
 def merge(parts: list[dict]) -> dict:
+    """One report over every shard's answers; its summary is computed as `sqlsage eval` computes it."""
     first = parts[0]
-    out = {k: v for k, v in first.items() if k not in ("items", "summary", "partial")}
-    out["items"] = {m: sorted((i for p in parts for i in p["items"][m]), key=lambda i: i["index"]) for m in first["modes"]}
-    out["gold_errors"] = [e for p in parts for e in p["gold_errors"]]
-    out["summary"] = {}
-    for m, items in out["items"].items():
-        correct, secs = sum(i["correct"] for i in items), [i["seconds"] for i in items]
-        out["summary"][m] = {"ex": correct / len(items) if items else 0.0, "correct": correct, "total": len(items),
-                             "mean_s": round(statistics.fmean(secs), 3) if secs else 0.0, "p50_s": round(statistics.median(secs), 3) if secs else 0.0}
-    if any(p.get("partial") for p in parts):
-        out["partial"] = True
-    out["shards"] = len(parts)
-    return out
+    results = {m: sorted((ItemResult(**i) for p in parts for i in p["items"][m]), key=lambda r: r.index) for m in first["modes"]}
+    report = EvalReport(
+        first["dataset"], first["model"], first["modes"], results, [e for p in parts for e in p["gold_errors"]],
+        first["leakage_guard"]["excluded_examples"], first["leakage_guard"]["example_pool"], first["levers"],
+        first.get("threads"), partial=any(p.get("partial") for p in parts),
+    )
+    return report.to_dict() | {"shards": len(parts)}
 
 
 def main(argv: list[str]) -> int:

@@ -35,15 +35,18 @@ def unpermute_rows(w: np.ndarray, n_head: int) -> np.ndarray:
     return w.reshape(n_head, w.shape[0] // n_head // 2, 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
 
-def read_lora_gguf(path: Path, arch: str, n_head: int, n_head_kv: int) -> GgufLora:
-    """Read a GGUF LoRA adapter; raises AdapterImportProblem with what is wrong with the file."""
+def _open_gguf(path: Path):
     from gguf import GGUFReader
 
     try:
-        reader = GGUFReader(str(path))
+        return GGUFReader(str(path))
     except Exception as exc:  # gguf raises ValueError / struct errors on a torn or foreign file
         raise AdapterImportProblem(f"{path} is not a readable GGUF file ({exc}); pick the adapter .gguf again.") from exc
 
+
+def read_lora_gguf(path: Path, arch: str, n_head: int, n_head_kv: int) -> GgufLora:
+    """Read a GGUF LoRA adapter; raises AdapterImportProblem with what is wrong with the file."""
+    reader = _open_gguf(path)
     kind = gguf_field(reader, "general.type")
     if kind != "adapter" or gguf_field(reader, "adapter.type") != "lora":
         raise AdapterImportProblem(f"{path} is a GGUF file but not a LoRA adapter (general.type={kind!r}).")
@@ -73,12 +76,7 @@ def read_lora_gguf(path: Path, arch: str, n_head: int, n_head_kv: int) -> GgufLo
 
 def adapter_shape(path: Path) -> tuple[int, float]:
     """(rank, alpha) of a GGUF LoRA adapter from its header alone: what a continued fine-tune will use."""
-    from gguf import GGUFReader
-
-    try:
-        reader = GGUFReader(str(path))
-    except Exception as exc:  # noqa: BLE001 - torn or foreign file
-        raise AdapterImportProblem(f"{path} is not a readable GGUF file ({exc}).") from exc
+    reader = _open_gguf(path)
     alpha = gguf_field(reader, "adapter.lora.alpha")
     a = next((t for t in reader.tensors if t.name.endswith(".lora_a")), None)
     if alpha is None or a is None:

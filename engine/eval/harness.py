@@ -323,7 +323,6 @@ def format_report(report: EvalReport) -> str:
 def _write_report(path: Path, report: EvalReport) -> None:
     from engine.catalog.model import write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(report.to_dict(), indent=1, default=str))
 
 
@@ -347,8 +346,9 @@ def run_eval_cli(args: argparse.Namespace) -> int:
     if args.shard:  # K/N: the K-th of N contiguous slices, so N processes can share one run
         try:
             k, n = (int(x) for x in args.shard.split("/"))
-            assert 1 <= k <= n
-        except (ValueError, AssertionError):
+        except ValueError:
+            k, n = 0, 0
+        if not 1 <= k <= n:
             print(f"error: --shard {args.shard!r}: expected K/N with 1 <= K <= N, e.g. 2/2", file=sys.stderr)
             return 2
         size = -(-len(items) // n)

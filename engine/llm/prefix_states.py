@@ -50,7 +50,6 @@ class PrefixStates:
         self._key = 0
         self.enabled = capacity > 0
         self.restores = 0
-        self.saves = 0
 
     def _live(self) -> np.ndarray:
         return self.llm.input_ids[: self.llm.n_tokens]
@@ -93,7 +92,6 @@ class PrefixStates:
                 raise RuntimeError("llama_state_get_data overflow")
             self._key += 1
             self._snaps[self._key] = _Snapshot(self._live().copy(), data, written)
-            self.saves += 1
             while len(self._snaps) > self.capacity:
                 self._snaps.popitem(last=False)
         except (AttributeError, RuntimeError, ValueError):
@@ -109,9 +107,6 @@ class PrefixStates:
         self.llm.input_ids[:n] = snap.tokens
         self.llm.n_tokens = n
         self.llm._requires_eval = True  # logits were not saved: decode at least one token first
-
-    def clear(self) -> None:
-        self._snaps.clear()
 
     @property
     def nbytes(self) -> int:
