@@ -82,6 +82,27 @@ class EvalReport:
         }
 
 
+def _answered(prior: dict[str, dict[int, ItemResult]] | None, mode: str, it: EvalItem) -> bool:
+    r = (prior or {}).get(mode, {}).get(it.index)
+    return r is not None and r.question == it.question
+
+
+def load_prior(path: Path, modes: list[str], levers: dict, threads: int | None) -> dict[str, dict[int, ItemResult]]:
+    """The answers a killed run wrote to `path`, refused when they were measured another way."""
+    try:
+        data = json.loads(path.read_text())
+        items = {m: {r["index"]: ItemResult(**r) for r in rs} for m, rs in data["items"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DatasetError(f"--resume: cannot read {path} ({exc}); remove it to start afresh.") from exc
+    theirs = (data.get("modes"), data.get("levers") or {}, data.get("threads"))
+    if theirs != (modes, levers, threads):
+        raise DatasetError(
+            f"--resume: {path} was measured with modes={theirs[0]} levers={theirs[1]} threads={theirs[2]}, "
+            f"not modes={modes} levers={levers} threads={threads}; use the same options or another --json file."
+        )
+    return items
+
+
 def _mean(rs: list[ItemResult]) -> float:
     return round(statistics.fmean(r.seconds for r in rs), 3) if rs else 0.0
 
@@ -153,9 +174,11 @@ def evaluate(
     threads: int | None = None,
     checkpoint: Callable[[EvalReport], None] | None = None,
     checkpoint_every: int = 25,
+    prior: dict[str, dict[int, ItemResult]] | None = None,
 ) -> EvalReport:
     """Evaluate every item in every mode; `checkpoint` gets the report so far every
-    `checkpoint_every` answers (marked partial), so a killed hour-long run keeps its figures."""
+    `checkpoint_every` answers (marked partial), so a killed hour-long run keeps its figures,
+    and `prior` (mode -> index -> result, from such a file) is taken as answered, so it resumes."""
     from engine.llm.loader import load_model
 
     registry = ModelRegistry(workspace.models_dir)
@@ -199,8 +222,13 @@ def evaluate(
         name = ft_name if mode in FT_MODES else base.name
         if name is None:
             raise DatasetError(f"Mode {mode} needs a fine-tuned adapter for {base.name}; none is registered.")
-        model = load_model(registry, name, n_threads=threads)
+        todo = [(it, s, g) for it, s, g in runnable if not _answered(prior, mode, it)]
+        model = load_model(registry, name, n_threads=threads) if todo else None
         for it, session, golds in runnable:
+            if _answered(prior, mode, it):
+                results[mode].append(prior[mode][it.index])
+                done += 1
+                continue
             opts = AskOptions(
                 mode="zero-shot" if mode in ("zero-shot", "ft") else "rag",
                 row_cap=None,
@@ -362,10 +390,18 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         if args.examples:
             pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)]
         levers = parse_levers(args.lever or [])
+        threads = args.threads or load_settings(ws).threads
+        prior = None
+        if args.resume:
+            if not args.json_out:
+                raise DatasetError("--resume needs --json FILE: the answers are taken from that file.")
+            if args.json_out.exists():
+                prior = load_prior(args.json_out, modes, levers, threads)
+                print(f"resuming: {sum(map(len, prior.values()))} answers taken from {args.json_out}", file=sys.stderr)
         report = evaluate(
             items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules,
-            args.ft_model, levers, args.threads or load_settings(ws).threads,
-            checkpoint=(lambda r: _write_report(args.json_out, r)) if args.json_out else None,
+            args.ft_model, levers, threads,
+            checkpoint=(lambda r: _write_report(args.json_out, r)) if args.json_out else None, prior=prior,
         )
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -146,3 +146,26 @@ def test_checkpoints_hand_over_the_report_so_far(tmp_path):
                       checkpoint=lambda r: seen.append((r.partial, len(r.results["zero-shot"]), r.to_dict().get("partial"))), checkpoint_every=1)
     assert seen == [(True, 1, True), (True, 2, True)]  # the last answer goes into the final report, not a checkpoint
     assert not report.partial and len(report.results["zero-shot"]) == 3
+
+
+def test_resume_takes_a_killed_runs_answers_and_asks_only_the_rest(tmp_path):
+    need_shared("chinook", "spider_chinook_questions.json")
+    out_file = tmp_path / "r.json"
+    common = ["--dataset", str(SHARED / "chinook/spider_chinook_questions.json"), "--db", f"sqlite:///{CHINOOK}",
+              "--mode", "zero-shot", "--limit", "3", "--workspace", str(tmp_path / "ws"), "--threads", "1", "--json", str(out_file)]
+    run_eval(*common)
+    data = json.loads(out_file.read_text())
+    asked = [i["sql"] for i in data["items"]["zero-shot"]]
+    first = data["items"]["zero-shot"][0]
+    first["sql"] = "SELECT 'kept from the killed run'"  # marks the answer that must not be asked again
+    data["items"]["zero-shot"] = [first]
+    data["partial"] = True
+    out_file.write_text(json.dumps(data))
+    out = run_eval(*common, "--resume")
+    assert "resuming: 1 answers taken" in out.stderr
+    again = json.loads(out_file.read_text())
+    assert [i["index"] for i in again["items"]["zero-shot"]] == [0, 1, 2] and "partial" not in again
+    assert again["items"]["zero-shot"][0]["sql"] == "SELECT 'kept from the killed run'"
+    assert [i["sql"] for i in again["items"]["zero-shot"][1:]] == asked[1:]  # asked again: greedy gives the same SQL
+    other = subprocess.run([sys.executable, "-m", "engine.cli", "eval", *common, "--resume", "--lever", "candidates=3"], capture_output=True, text=True)
+    assert other.returncode == 2 and "was measured with" in other.stderr
