@@ -49,7 +49,7 @@ class SettingsDialog(QDialog):
         self.empty.setChecked(s.resample_empty)
         self.constrained = QCheckBox("Constrained decoding (grammar of this schema's tables and columns)")
         self.constrained.setChecked(s.constrained_decoding)
-        self.linking = QCheckBox("Column linking (fix a misnamed or misplaced column before asking the model)")
+        self.linking = QCheckBox("Schema linking (fix a misnamed table or a misnamed or misplaced column before asking the model)")
         self.linking.setChecked(s.column_linking)
         self.fallback = QCheckBox("Retrieval fallback (ask again with retrieved tables when the whole-schema answer fails)")
         self.fallback.setChecked(s.rag_fallback)

@@ -11,7 +11,7 @@ class Attempt:
     sql: str
     error: str = ""  # validation or execution error that triggered a repair
     rule: str = ""
-    fixes: list[str] = field(default_factory=list)  # column linking's changes to the model's SQL
+    fixes: list[str] = field(default_factory=list)  # table and column linking's changes to the model's SQL
 
 
 @dataclass

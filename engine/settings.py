@@ -25,7 +25,7 @@ class AskSettings:
     repair_attempts: int = 2
     constrained_decoding: bool = False  # measured with the 1500-step adapter: 15 → 13 of 84 on Chinook, 4× latency
     candidates: int = 1  # >1: execution-guided selection among N sampled candidates
-    column_linking: bool = True  # fix misnamed / misplaced columns before the model repairs
+    column_linking: bool = True  # fix misnamed tables and misnamed / misplaced columns before the model repairs
     # auto mode: a whole-schema answer that fails after its repairs is asked again with retrieval;
     # it only ever changes answers that failed (full Spider dev, from the two recorded runs: 305 -> 324 of 1034)
     rag_fallback: bool = True

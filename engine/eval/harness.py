@@ -47,6 +47,8 @@ class ItemResult:
     flags: list[str] = field(default_factory=list)
     attempts: int = 0  # generations it took (repairs, candidates, fallback, shape samples)
     path: str = ""  # the trace's mode: "zero-shot", "rag", "zero-shot, then rag"
+    rules: list[str] = field(default_factory=list)  # per attempt: the check that rejected it ("" = passed)
+    fixes: list[str] = field(default_factory=list)  # what table / column linking changed, over all attempts
 
 
 @dataclass
@@ -243,7 +245,8 @@ def evaluate(
             secs = time.perf_counter() - t
             correct = res.ok and any(match(g, res.rows, orders_rows(sql, session.catalog.dialect)) for sql, g in golds)
             results[mode].append(ItemResult(it.index, it.db_id, it.question, mode, res.sql, bool(correct), res.error, round(secs, 3), it.category, list(it.flags),
-                                            len(res.trace.attempts), res.trace.mode))
+                                            len(res.trace.attempts), res.trace.mode,
+                                            [a.rule for a in res.trace.attempts], [f for a in res.trace.attempts for f in a.fixes]))
             done += 1
             if progress:
                 progress(done, total)
@@ -260,7 +263,8 @@ LEVERS = {
     "grammar": bool,  # schema-constrained decoding (GBNF)
     "value_linking": bool,
     "value_hints_whole_schema": bool,  # value-linking hints in whole-schema (zero-shot / ft) prompts too
-    "column_linking": bool,  # deterministic fixes of misnamed / misplaced columns
+    "column_linking": bool,  # deterministic fixes of misnamed / misplaced columns (and tables)
+    "table_linking": bool,  # with column_linking: a table named in the wrong number / case / spelling style
     "rag_fallback": bool,  # a failed whole-schema answer is asked again with retrieval
     "candidates": int,  # execution-guided selection among N sampled candidates
     "skeleton_samples": int,  # sampled alternatives when the SQL lacks what the question's words ask for

@@ -10,6 +10,7 @@ from engine.catalog.model import SchemaCatalog
 from engine.sql.guard import parse_single_select
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
+from engine.sql.link_tables import link_tables
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
 
@@ -18,11 +19,16 @@ from engine.sql.schema_check import check_columns, check_tables
 class CheckedSql:
     sql: str  # what will run: regenerated from the checked tree, capped, in the target dialect
     tree: exp.Expression
-    fixes: list[str] = field(default_factory=list)  # what column linking changed, for the trace
+    fixes: list[str] = field(default_factory=list)  # what table and column linking changed, for the trace
 
 
 def _quoted_strings(tree, catalog, dialect, cap, fixes):
     return fix_quoted_strings(tree, catalog)
+
+
+def _link_tables(tree, catalog, dialect, cap, fixes):
+    fixes.extend(link_tables(tree, catalog))
+    return tree
 
 
 def _tables(tree, catalog, dialect, cap, fixes):
@@ -44,22 +50,24 @@ def _limit(tree, catalog, dialect, cap, fixes):
     return cap_rows(tree, cap)
 
 
-RULES = (_quoted_strings, _tables, _link_columns, _columns, _limit)
-REWRITES = {_link_columns}  # rules that change what the author wrote: only for model output
+RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _limit)
+REWRITES = {_link_tables, _link_columns}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(
-    sql: str, catalog: SchemaCatalog, row_cap: int | None = 1000, dialect: str | None = None, link: bool = False
+    sql: str, catalog: SchemaCatalog, row_cap: int | None = 1000, dialect: str | None = None, link: bool = False,
+    link_tables: bool = True,
 ) -> CheckedSql:
     """Parse + read-only gate, then every rule; raises SqlRejected with the first failure.
 
-    `link` turns on column linking, for SQL a model wrote; SQL a person saved is checked as written.
+    `link` turns on table and column linking, for SQL a model wrote; SQL a person saved is checked as written.
+    `link_tables=False` leaves table names alone even then (to measure the two apart).
     """
     dialect = dialect or catalog.dialect
     tree = parse_single_select(sql, dialect)
     fixes: list[str] = []
     for rule in RULES:
-        if rule in REWRITES and not link:
+        if rule in REWRITES and not link or rule is _link_tables and not link_tables:
             continue
         tree = rule(tree, catalog, dialect, row_cap, fixes)
     return CheckedSql(sql=tree.sql(dialect=catalog.dialect), tree=tree, fixes=fixes)

@@ -1,0 +1,52 @@
+"""Deterministic table linking: a table the model named in the wrong number or spelling style.
+
+Small models write `TV_channels` for `TV_Channel`, `pet` for `Pets`, `albums` for `Album`: the
+catalog has exactly one table those names can mean once case, `_` and a plural `s` are set
+aside. Renaming it here costs nothing, where a repair round costs a generation the model often
+gets wrong. Anything with two candidates is left for the table check to report.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from engine.catalog.model import SchemaCatalog
+
+
+def _forms(name: str) -> set[str]:
+    """`TV_channels` → {tvchannels, tvchannel}: the name, case and `_` aside, with and
+    without a plural ending, so `pet`/`Pets` and `address`/`Addresses` share a form."""
+    low = name.lower().replace("_", "").replace(" ", "")
+    forms = {low}
+    if low.endswith("s") and len(low) > 3:
+        forms |= {low[:-1], low[:-2]} if low.endswith("es") else {low[:-1]}
+    if low.endswith("ies") and len(low) > 4:
+        forms.add(low[:-3] + "y")
+    return forms
+
+
+def link_tables(tree: exp.Expression, catalog: SchemaCatalog) -> list[str]:
+    """Rename unknown tables that match exactly one catalog table; returns the fixes, in words."""
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    known = {t.lower() for t in catalog.table_names()}
+    forms = {name: _forms(name) for name in catalog.table_names()}
+    fixes: list[str] = []
+    renamed: dict[str, str] = {}
+    for table in tree.find_all(exp.Table):
+        name = table.name
+        if not name or name.lower() in ctes or name.lower() in known or isinstance(table.this, exp.Func):
+            continue
+        wanted = _forms(name)
+        options = [real for real, theirs in forms.items() if theirs & wanted]
+        if len(options) != 1:
+            continue
+        real = options[0]
+        if not table.alias:  # `TV_channels.id` must keep resolving: qualifiers follow the rename
+            renamed[name.lower()] = real
+        table.set("this", exp.to_identifier(real))
+        fixes.append(f"{name} → {real} (the table's real name)")
+    if renamed:
+        for col in tree.find_all(exp.Column):
+            if col.table and col.table.lower() in renamed:
+                col.set("table", exp.to_identifier(renamed[col.table.lower()]))
+    return list(dict.fromkeys(fixes))
