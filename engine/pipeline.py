@@ -56,6 +56,9 @@ class AskOptions:
     # with skeleton_samples > 0: an answer that returns no rows (or only NULLs) is resampled too.
     # Spider dev's gold queries return rows 95 % of the time; the fine-tune's wrong answers are empty 10× as often as its right ones
     resample_empty: bool = False
+    # >0: an answer that still fails after its repairs (and the retrieval fallback) gets this many
+    # sampled alternatives of its prompt; one that runs beats an error, which is always wrong
+    failure_samples: int = 0
     sample_temperature: float = 0.7
 
 
@@ -118,7 +121,9 @@ def ask(
         outcome = _generate_and_repair(first, gen, session, model, opts, trace, on_token)
     if not outcome.ok and not outcome.final and opts.rag_fallback and opts.mode == "zero-shot":
         return _ask_again_with_retrieval(question, session, model, opts, on_token, trace, start)
-    if outcome.ok and opts.skeleton_samples > 0:
+    if not outcome.ok and not outcome.final and opts.failure_samples > 0:
+        outcome = _sample_after_failure(question, outcome, first, gen, session, model, opts, trace)
+    elif outcome.ok and opts.skeleton_samples > 0:
         outcome = _match_question_shape(question, outcome, first, gen, session, model, opts, trace)
     result.sql, result.error = outcome.sql, outcome.error
     if outcome.rows is not None:
@@ -190,10 +195,17 @@ def _try_once(prompt, gen, session, model, opts, trace, on_token) -> _Outcome:
 def _generate_and_repair(first, gen, session, model, opts, trace, on_token) -> _Outcome:
     prompt = first
     outcome = _Outcome("", "no attempt")
+    tried: set[str] = set()
     for attempt_no in range(opts.max_repairs + 1):
         outcome = _try_once(prompt, gen, session, model, opts, trace, on_token)
         if outcome.ok or outcome.final:
             break
+        if outcome.sql in tried and not gen.temperature:
+            # the repair gave back SQL already tried: its repair prompt would be the same prompt
+            # again, and greedy decoding the same answer, so further repairs only cost time
+            trace.notes.append("The repair repeated an earlier answer; stopped repairing.")
+            break
+        tried.add(outcome.sql)
         if attempt_no < opts.max_repairs:
             prompt = repair_prompt(first, outcome.sql, outcome.error, model.prompt_style)
     return outcome
@@ -236,6 +248,22 @@ def _shortfalls(question: str, o: _Outcome, session: Session, opts: AskOptions) 
 
 def _empty(rows) -> bool:
     return not rows.rows or all(v is None for row in rows.rows for v in row)
+
+
+def _sample_after_failure(question, outcome, prompt, gen, session, model, opts, trace) -> _Outcome:
+    """Sampled alternatives of the prompt for an answer every repair failed on: among those that
+    run, the ones lacking nothing the question asks for first, then the result most agree on."""
+    runs = []
+    for i in range(opts.failure_samples):
+        o = _try_once(prompt, _sampled(gen, opts, seed=200 + i), session, model, opts, trace, None)
+        if o.ok:
+            runs.append(o)
+    if not runs:
+        trace.notes.append(f"The answer failed; none of {opts.failure_samples} sampled alternatives ran either.")
+        return outcome
+    fitting = [o for o in runs if not _shortfalls(question, o, session, opts)]
+    trace.notes.append(f"The answer failed; chose a sampled alternative that runs ({len(runs)} of {opts.failure_samples} did).")
+    return _most_agreed(fitting or runs)
 
 
 def _match_question_shape(question, outcome, prompt, gen, session, model, opts, trace) -> _Outcome:

@@ -162,3 +162,34 @@ def test_an_all_null_aggregate_counts_as_empty_and_an_empty_answer_stays_when_no
     res = ask("What is the average length of the track zzz?", session, ScriptedModel(outputs), AskOptions(skeleton_samples=2, resample_empty=True, max_repairs=0))
     assert res.ok and res.rows == [[None]] and "zzz" in res.sql  # the first answer stays
     assert any("none of 2 sampled alternatives" in n for n in res.trace.notes)
+
+
+def test_a_failed_answer_gets_sampled_alternatives_and_one_that_runs_wins(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    # greedy fails; of three samples one fails, two run, and the one with a COUNT fits "how many"
+    outputs = [" nope FROM Album", " nada FROM Album", " Title FROM Album LIMIT 1", " COUNT(*) FROM Album"]
+    res = ask("How many albums are there?", session, ScriptedModel(outputs), AskOptions(mode="zero-shot", max_repairs=0, failure_samples=3))
+    assert res.ok and res.rows == [[347]]
+    assert any("chose a sampled alternative that runs (2 of 3 did)" in n for n in res.trace.notes)
+    nothing = ScriptedModel([" nope FROM Album", " nada FROM Album", " zilch FROM Album"])
+    res = ask("How many albums are there?", session, nothing, AskOptions(mode="zero-shot", max_repairs=0, failure_samples=2))
+    assert not res.ok and "nope" in res.sql and any("none of 2 sampled alternatives ran" in n for n in res.trace.notes)
+    refused = ScriptedModel(["```sql\nDELETE FROM Album\n```", " COUNT(*) FROM Album"])
+    res = ask("Drop it", session, refused, AskOptions(mode="zero-shot", max_repairs=0, failure_samples=2))
+    assert not res.ok and len(refused.prompts) == 1  # a refusal is never resampled
+
+
+def test_failure_samples_with_the_real_fine_tuned_model(chinook_url, workspace, tmp_path):
+    from engine.llm.loader import load_model
+    from engine.llm.registry import ModelRegistry
+
+    model = load_model(ModelRegistry(tmp_path / "models"), "smollm2-135m-sql")
+    session = open_session(workspace, chinook_url)
+    question = "Which artists have released albums in the Rock genre and what are their birthdays?"  # no birthday column
+    res = ask(question, session, model, AskOptions(mode="zero-shot", max_repairs=0, column_linking=False, failure_samples=3))
+    if not res.trace.attempts[0].error:
+        pytest.skip("the greedy answer runs now (new adapter?): pick a question whose answer fails")
+    assert len(res.trace.attempts) == 4  # the failed greedy answer, then three real samples
+    assert len({a.sql for a in res.trace.attempts}) > 1  # sampling at temperature > 0 gave other SQL
+    assert any("sampled alternative" in n for n in res.trace.notes)
+    assert res.ok == any(not a.error for a in res.trace.attempts[1:])  # a sample that ran was taken

@@ -42,9 +42,18 @@ def test_repair_fixes_an_unknown_column(chinook_url, workspace):
 
 def test_repairs_stop_after_the_limit(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
-    model = ScriptedModel([" x FROM nowhere"] * 5)
+    model = ScriptedModel([f" x FROM nowhere{i}" for i in range(5)])
     res = ask("?", session, model, AskOptions(max_repairs=2))
     assert not res.ok and len(res.trace.attempts) == 3 and "does not exist" in res.error
+
+
+def test_a_repair_that_repeats_an_earlier_answer_ends_the_repairs(chinook_url, workspace):
+    # greedy decoding: the same failed SQL makes the same repair prompt, hence the same answer again
+    session = open_session(workspace, chinook_url)
+    model = ScriptedModel([" x FROM nowhere", " x FROM nowhere", " COUNT(*) FROM Artist"])
+    res = ask("?", session, model, AskOptions(max_repairs=2))
+    assert not res.ok and len(model.prompts) == 2 and "does not exist" in res.error
+    assert "The repair repeated an earlier answer; stopped repairing." in res.trace.notes
 
 
 def test_a_write_is_refused_not_repaired(chinook_url, workspace):
