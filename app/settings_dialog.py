@@ -47,6 +47,9 @@ class SettingsDialog(QDialog):
         self.empty.setToolTip("Most questions about your data have an answer; a query that returns nothing "
                               "usually has a wrong value or join. Uses the shape check's sample count.")
         self.empty.setChecked(s.resample_empty)
+        self.failed = _spin(0, 16, s.failure_samples)
+        self.failed.setToolTip("When every repair (and the retrieval fallback) fails, sample this many alternatives "
+                               "and keep one that runs; 0: off")
         self.constrained = QCheckBox("Constrained decoding (grammar of this schema's tables and columns)")
         self.constrained.setChecked(s.constrained_decoding)
         self.linking = QCheckBox("Schema linking (fix a misnamed table or a misnamed or misplaced column before asking the model)")
@@ -62,6 +65,7 @@ class SettingsDialog(QDialog):
         form.addRow("SQL candidates (vote)", self.candidates)
         form.addRow("Question-shape check (samples)", self.shape)
         form.addRow(self.empty)
+        form.addRow("Failed-answer samples", self.failed)
         form.addRow(self.constrained)
         form.addRow(self.linking)
         form.addRow(self.fallback)
@@ -83,7 +87,7 @@ class SettingsDialog(QDialog):
             repair_attempts=self.repair_attempts.value(), constrained_decoding=self.constrained.isChecked(),
             candidates=self.candidates.value(), column_linking=self.linking.isChecked(),
             rag_fallback=self.fallback.isChecked(), skeleton_samples=self.shape.value(),
-            resample_empty=self.empty.isChecked(),
+            resample_empty=self.empty.isChecked(), failure_samples=self.failed.value(),
         )
 
     def show_values(self, s: AskSettings) -> None:
@@ -99,6 +103,7 @@ class SettingsDialog(QDialog):
         self.fallback.setChecked(s.rag_fallback)
         self.shape.setValue(s.skeleton_samples)
         self.empty.setChecked(s.resample_empty)
+        self.failed.setValue(s.failure_samples)
 
     def save(self) -> None:
         save_settings(self.ws, self.values())

@@ -250,14 +250,16 @@ def _empty(rows) -> bool:
     return not rows.rows or all(v is None for row in rows.rows for v in row)
 
 
+def _runnable_samples(n, first_seed, prompt, gen, session, model, opts, trace) -> list[_Outcome]:
+    """n sampled answers to the prompt (fixed seeds, so a question resamples the same way); those that run."""
+    outcomes = [_try_once(prompt, _sampled(gen, opts, seed=first_seed + i), session, model, opts, trace, None) for i in range(n)]
+    return [o for o in outcomes if o.ok]
+
+
 def _sample_after_failure(question, outcome, prompt, gen, session, model, opts, trace) -> _Outcome:
     """Sampled alternatives of the prompt for an answer every repair failed on: among those that
     run, the ones lacking nothing the question asks for first, then the result most agree on."""
-    runs = []
-    for i in range(opts.failure_samples):
-        o = _try_once(prompt, _sampled(gen, opts, seed=200 + i), session, model, opts, trace, None)
-        if o.ok:
-            runs.append(o)
+    runs = _runnable_samples(opts.failure_samples, 200, prompt, gen, session, model, opts, trace)
     if not runs:
         trace.notes.append(f"The answer failed; none of {opts.failure_samples} sampled alternatives ran either.")
         return outcome
@@ -273,11 +275,8 @@ def _match_question_shape(question, outcome, prompt, gen, session, model, opts, 
     missing = _shortfalls(question, outcome, session, opts)
     if not missing:
         return outcome
-    fitting: list[_Outcome] = []
-    for i in range(opts.skeleton_samples):
-        o = _try_once(prompt, _sampled(gen, opts, seed=100 + i), session, model, opts, trace, None)
-        if o.ok and not _shortfalls(question, o, session, opts):
-            fitting.append(o)
+    runs = _runnable_samples(opts.skeleton_samples, 100, prompt, gen, session, model, opts, trace)
+    fitting = [o for o in runs if not _shortfalls(question, o, session, opts)]
     needs = ", ".join(missing)
     if not fitting:
         trace.notes.append(f"The answer lacks {needs}; none of {opts.skeleton_samples} sampled alternatives ran with it.")

@@ -37,13 +37,16 @@ class AskSettings:
     # with the shape check: an answer that returns no rows (or only NULLs) is resampled the same way.
     # Measured (2150-step adapter): Chinook 22 -> 27 of 84, nothing lost; see benchmarks/README.md, session 7
     resample_empty: bool = True
+    # an answer that still fails after its repairs and the retrieval fallback gets this many sampled
+    # alternatives; one that runs replaces the error (which is always wrong). 0 turns it off.
+    failure_samples: int = 0
 
     def check(self) -> AskSettings:
         """Refuse values that would break an ask, with what range is allowed."""
         limits = {
             "threads": (1, 64), "context_size": (512, 131072), "temperature": (0.0, 2.0),
             "row_cap": (1, 10_000_000), "timeout_s": (0.5, 3600), "repair_attempts": (0, 5),
-            "candidates": (1, 16), "skeleton_samples": (0, 16),
+            "candidates": (1, 16), "skeleton_samples": (0, 16), "failure_samples": (0, 16),
         }
         for name, (lo, hi) in limits.items():
             value = getattr(self, name)
@@ -63,6 +66,7 @@ class AskSettings:
             generation=GenerationSettings(temperature=self.temperature), candidates=self.candidates,
             column_linking=self.column_linking, rag_fallback=self.rag_fallback,
             skeleton_samples=self.skeleton_samples, resample_empty=self.resample_empty,
+            failure_samples=self.failure_samples,
         )
         if self.constrained_decoding:
             from engine.sql.grammar import schema_grammar
