@@ -255,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--shard", default=None, metavar="K/N", help="only the K-th of N contiguous slices (after --sample/--limit), to split a run over processes")
     p.add_argument("--json", dest="json_out", type=Path, default=None)
+    p.add_argument("--as-ask", action="store_true", help="use the saved `sqlsage settings` as levers (auto mode, fallback, samples…): measure what `sqlsage ask` does; --lever still overrides")
     p.add_argument("--resume", action="store_true", help="take the answers already in the --json file (a killed run's checkpoint) and ask only the rest")
     p.add_argument("--examples", type=Path, default=None, help="question→SQL pairs (Spider JSON) for the examples index")
     p.add_argument("--grammar", action="store_true")

@@ -24,7 +24,7 @@ from engine.llm.registry import ModelRegistry
 from engine.pipeline import AskOptions, ask
 from engine.retrieval.retrieve import normalise
 from engine.session import Session, open_session
-from engine.settings import load_settings, parse_switch
+from engine.settings import AskSettings, load_settings, parse_switch
 from engine.workspace import Workspace
 
 BASE_MODES = ("zero-shot", "rag")
@@ -277,6 +277,13 @@ LEVERS = {
 }
 
 
+def ask_levers(s: AskSettings) -> dict:
+    """The levers that make an eval mode answer exactly as `sqlsage ask` does with settings `s`."""
+    return {"mode": "auto", "grammar": s.constrained_decoding, "column_linking": s.column_linking, "rag_fallback": s.rag_fallback,
+            "candidates": s.candidates, "skeleton_samples": s.skeleton_samples, "resample_empty": s.resample_empty,
+            "failure_samples": s.failure_samples}
+
+
 def parse_levers(assignments: list[str]) -> dict:
     """`--lever candidates=3 --lever value_linking=off` → typed values, unknown names refused."""
     out: dict = {}
@@ -395,6 +402,8 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         if args.examples:
             pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)]
         levers = parse_levers(args.lever or [])
+        if args.as_ask:
+            levers = ask_levers(load_settings(ws)) | levers
         threads = args.threads or load_settings(ws).threads
         prior = None
         if args.resume:

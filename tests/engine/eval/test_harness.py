@@ -169,3 +169,17 @@ def test_resume_takes_a_killed_runs_answers_and_asks_only_the_rest(tmp_path):
     assert [i["sql"] for i in again["items"]["zero-shot"][1:]] == asked[1:]  # asked again: greedy gives the same SQL
     other = subprocess.run([sys.executable, "-m", "engine.cli", "eval", *common, "--resume", "--lever", "candidates=3"], capture_output=True, text=True)
     assert other.returncode == 2 and "was measured with" in other.stderr
+
+
+def test_as_ask_measures_with_the_saved_settings_as_levers(tmp_path):
+    need_shared("chinook", "spider_chinook_questions.json")
+    from engine.settings import AskSettings, save_settings
+    from engine.workspace import Workspace
+
+    save_settings(Workspace(tmp_path / "ws"), AskSettings(failure_samples=2, rag_fallback=False))
+    run_eval("--dataset", str(SHARED / "chinook/spider_chinook_questions.json"), "--db", f"sqlite:///{CHINOOK}",
+             "--mode", "ft", "--limit", "1", "--workspace", str(tmp_path / "ws"), "--threads", "1",
+             "--as-ask", "--lever", "skeleton_samples=0", "--json", str(tmp_path / "r.json"))
+    levers = json.loads((tmp_path / "r.json").read_text())["levers"]
+    assert levers["mode"] == "auto" and levers["failure_samples"] == 2 and levers["rag_fallback"] is False
+    assert levers["skeleton_samples"] == 0  # an explicit --lever wins over the settings
