@@ -224,8 +224,8 @@ def evaluate(
         name = ft_name if mode in FT_MODES else base.name
         if name is None:
             raise DatasetError(f"Mode {mode} needs a fine-tuned adapter for {base.name}; none is registered.")
-        todo = [(it, s, g) for it, s, g in runnable if not _answered(prior, mode, it)]
-        model = load_model(registry, name, n_threads=threads) if todo else None
+        needed = any(not _answered(prior, mode, it) for it, _, _ in runnable)
+        model = load_model(registry, name, n_threads=threads) if needed else None
         for it, session, golds in runnable:
             if _answered(prior, mode, it):
                 results[mode].append(prior[mode][it.index])
