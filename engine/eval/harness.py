@@ -278,10 +278,11 @@ LEVERS = {
 
 
 def ask_levers(s: AskSettings) -> dict:
-    """The levers that make an eval mode answer exactly as `sqlsage ask` does with settings `s`."""
-    return {"mode": "auto", "grammar": s.constrained_decoding, "column_linking": s.column_linking, "rag_fallback": s.rag_fallback,
-            "candidates": s.candidates, "skeleton_samples": s.skeleton_samples, "resample_empty": s.resample_empty,
-            "failure_samples": s.failure_samples}
+    """The levers that make an eval mode answer exactly as `sqlsage ask` does with settings `s`:
+    read off the AskOptions those settings make, so a new setting needs no second mapping here."""
+    opts = s.options()
+    levers = {k: getattr(opts, k) for k in LEVERS if k != "grammar" and hasattr(opts, k)}
+    return levers | {"grammar": opts.grammar is not None}
 
 
 def parse_levers(assignments: list[str]) -> dict:
@@ -402,9 +403,10 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         if args.examples:
             pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)]
         levers = parse_levers(args.lever or [])
+        settings = load_settings(ws)
         if args.as_ask:
-            levers = ask_levers(load_settings(ws)) | levers
-        threads = args.threads or load_settings(ws).threads
+            levers = ask_levers(settings) | levers
+        threads = args.threads or settings.threads
         prior = None
         if args.resume:
             if not args.json_out:

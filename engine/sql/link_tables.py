@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
+from engine.sql.schema_check import unknown_tables
 
 
 def _forms(name: str) -> set[str]:
@@ -27,15 +28,14 @@ def _forms(name: str) -> set[str]:
 
 def link_tables(tree: exp.Expression, catalog: SchemaCatalog) -> list[str]:
     """Rename unknown tables that match exactly one catalog table; returns the fixes, in words."""
-    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
-    known = {t.lower() for t in catalog.table_names()}
+    unknown = unknown_tables(tree, catalog)
+    if not unknown:  # the usual case: nothing to compute
+        return []
     forms = {name: _forms(name) for name in catalog.table_names()}
     fixes: list[str] = []
     renamed: dict[str, str] = {}
-    for table in tree.find_all(exp.Table):
+    for table in unknown:
         name = table.name
-        if not name or name.lower() in ctes or name.lower() in known or isinstance(table.this, exp.Func):
-            continue
         wanted = _forms(name)
         options = [real for real, theirs in forms.items() if theirs & wanted]
         if len(options) != 1:

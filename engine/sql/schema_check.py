@@ -17,19 +17,23 @@ def _close(name: str, options: list[str], n: int = 3) -> list[str]:
     return [low[m] for m in difflib.get_close_matches(name.lower(), list(low), n=n, cutoff=0.5)]
 
 
-def check_tables(tree: exp.Expression, catalog: SchemaCatalog) -> None:
+def unknown_tables(tree: exp.Expression, catalog: SchemaCatalog) -> list[exp.Table]:
+    """The tables the SQL names that are neither in the catalog nor its own CTEs (any case)."""
     ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
     known = {t.lower() for t in catalog.table_names()}
-    for table in tree.find_all(exp.Table):
-        name = table.name
-        if not name or name.lower() in ctes or name.lower() in known:
-            continue
-        if isinstance(table.this, exp.Func):  # table-valued function, e.g. generate_series
-            continue
+    return [
+        t for t in tree.find_all(exp.Table)
+        if t.name and t.name.lower() not in ctes | known
+        and not isinstance(t.this, exp.Func)  # table-valued function, e.g. generate_series
+    ]
+
+
+def check_tables(tree: exp.Expression, catalog: SchemaCatalog) -> None:
+    unknown = unknown_tables(tree, catalog)
+    if unknown:
+        name = unknown[0].name
         raise SqlRejected(
-            "unknown_table",
-            f"Table '{name}' does not exist.",
-            _close(name, catalog.table_names()) or catalog.table_names()[:5],
+            "unknown_table", f"Table '{name}' does not exist.", _close(name, catalog.table_names()) or catalog.table_names()[:5]
         )
 
 

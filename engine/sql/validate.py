@@ -66,8 +66,9 @@ def check_sql(
     dialect = dialect or catalog.dialect
     tree = parse_single_select(sql, dialect)
     fixes: list[str] = []
+    skipped = (set() if link else REWRITES) | (set() if link_tables else {_link_tables})
     for rule in RULES:
-        if rule in REWRITES and not link or rule is _link_tables and not link_tables:
+        if rule in skipped:
             continue
         tree = rule(tree, catalog, dialect, row_cap, fixes)
     return CheckedSql(sql=tree.sql(dialect=catalog.dialect), tree=tree, fixes=fixes)
