@@ -54,6 +54,10 @@ class SettingsDialog(QDialog):
         self.constrained.setChecked(s.constrained_decoding)
         self.linking = QCheckBox("Schema linking (fix a misnamed table or a misnamed or misplaced column before asking the model)")
         self.linking.setChecked(s.column_linking)
+        self.literals = QCheckBox("Literal linking (with schema linking: respell a value the column never stores, 'france' → 'France')")
+        self.literals.setToolTip("A string the query compares a column with, when that column never stores it, is replaced "
+                                 "by the one stored value it means: another case, a near spelling, or the whole name the question gives")
+        self.literals.setChecked(s.literal_linking)
         self.fallback = QCheckBox("Retrieval fallback (ask again with retrieved tables when the whole-schema answer fails)")
         self.fallback.setChecked(s.rag_fallback)
         form.addRow("CPU threads", self.threads)
@@ -68,6 +72,7 @@ class SettingsDialog(QDialog):
         form.addRow("Failed-answer samples", self.failed)
         form.addRow(self.constrained)
         form.addRow(self.linking)
+        form.addRow(self.literals)
         form.addRow(self.fallback)
         note = QLabel("Threads and context size reload the model on the next question. "
                       "Measured on this kind of laptop with the bundled fine-tune: constrained decoding answers "
@@ -86,6 +91,7 @@ class SettingsDialog(QDialog):
             temperature=self.temperature.value(), row_cap=self.row_cap.value(), timeout_s=self.timeout_s.value(),
             repair_attempts=self.repair_attempts.value(), constrained_decoding=self.constrained.isChecked(),
             candidates=self.candidates.value(), column_linking=self.linking.isChecked(),
+            literal_linking=self.literals.isChecked(),
             rag_fallback=self.fallback.isChecked(), skeleton_samples=self.shape.value(),
             resample_empty=self.empty.isChecked(), failure_samples=self.failed.value(),
         )
@@ -100,6 +106,7 @@ class SettingsDialog(QDialog):
         self.constrained.setChecked(s.constrained_decoding)
         self.candidates.setValue(s.candidates)
         self.linking.setChecked(s.column_linking)
+        self.literals.setChecked(s.literal_linking)
         self.fallback.setChecked(s.rag_fallback)
         self.shape.setValue(s.skeleton_samples)
         self.empty.setChecked(s.resample_empty)

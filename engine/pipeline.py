@@ -46,6 +46,9 @@ class AskOptions:
     value_hints_whole_schema: bool = False  # the same hints in whole-schema prompts (the adapter never saw them)
     column_linking: bool = True  # fix misnamed / misplaced columns (and tables) before asking the model to repair
     table_linking: bool = True  # with column_linking: `TV_channels` → `TV_Channel` when one table fits
+    # with column_linking: a string compared with a column that never stores it is respelt as the
+    # column does ('Republican' → 'Republic', 'france' → 'France'), from the connection's value index
+    literal_linking: bool = False
     candidates: int = 1  # >1: execution-guided selection among sampled candidates
     # a whole-schema answer that still fails after its repairs is asked again with retrieval:
     # on full Spider dev the two prompts fail on different questions (ft 305, ft+rag 311, either 345)
@@ -174,7 +177,8 @@ def _try_once(prompt, gen, session, model, opts, trace, on_token) -> _Outcome:
     try:
         with _Stopwatch(trace, "validate"):
             checked = check_sql(sql, session.catalog, row_cap=opts.row_cap, link=opts.column_linking,
-                                link_tables=opts.table_linking)
+                                link_tables=opts.table_linking, question=prompt.question,
+                                values=session.value_index() if opts.literal_linking else None)
             attempt.fixes = checked.fixes
         with _Stopwatch(trace, "execute"):
             rows = session.db.run(checked.sql, row_cap=opts.row_cap, timeout_s=opts.timeout_s)

@@ -31,7 +31,7 @@ class Session:
             path = self.workspace.connection_dir(self.url) / "values.json"
             if path.exists():
                 self.values = ValueIndex.load(path)
-            else:
+            if self.values is None or self.values.partial is None:  # absent, or saved before it recorded partial columns
                 self.values = ValueIndex.build(self.db, self.catalog)
                 self.values.save(path)
         return self.values

@@ -265,6 +265,7 @@ LEVERS = {
     "value_hints_whole_schema": bool,  # value-linking hints in whole-schema (zero-shot / ft) prompts too
     "column_linking": bool,  # deterministic fixes of misnamed / misplaced columns (and tables)
     "table_linking": bool,  # with column_linking: a table named in the wrong number / case / spelling style
+    "literal_linking": bool,  # with column_linking: a string the column never stores, respelt as it stores one
     "rag_fallback": bool,  # a failed whole-schema answer is asked again with retrieval
     "candidates": int,  # execution-guided selection among N sampled candidates
     "skeleton_samples": int,  # sampled alternatives when the SQL lacks what the question's words ask for

@@ -28,6 +28,7 @@ class Prompt:
     text: str
     prefix_chars: int  # length of the part that does not depend on the question
     answer_prefix: str = ANSWER_PREFIX
+    question: str = ""  # what it asks: literal linking matches the answer's strings against it
 
 
 def build_prompt(parts: PromptParts, style: str) -> Prompt:
@@ -73,14 +74,14 @@ def _chatml(parts: PromptParts) -> Prompt:
         context.append("Hints:\n" + "\n".join(f"- {h}" for h in parts.hints))
     lead = "\n\n".join(context + [parts.question])
     text = prefix + "".join(turns) + f"<|im_start|>user\n{lead}<|im_end|>\n<|im_start|>assistant\n{ANSWER_PREFIX}"
-    return Prompt(text=text, prefix_chars=len(prefix))
+    return Prompt(text=text, prefix_chars=len(prefix), question=parts.question)
 
 
 def _plain(parts: PromptParts) -> Prompt:
     d = DIALECT_NAMES.get(parts.dialect, parts.dialect)
     prefix = f"-- {d} database. {_instructions(parts.dialect)}\n\n{parts.schema}\n\n"
     text = prefix + _question_block(parts) + f" {ANSWER_PREFIX}"
-    return Prompt(text=text, prefix_chars=len(prefix))
+    return Prompt(text=text, prefix_chars=len(prefix), question=parts.question)
 
 
 def repair_prompt(original: Prompt, bad_sql: str, error: str, style: str) -> Prompt:
@@ -93,7 +94,7 @@ def repair_prompt(original: Prompt, bad_sql: str, error: str, style: str) -> Pro
         )
     else:
         text = f"{body} {_one_line(bad_sql)}\n-- That SQL failed: {error}\n-- Corrected SQL: {ANSWER_PREFIX}"
-    return Prompt(text=text, prefix_chars=original.prefix_chars)
+    return Prompt(text=text, prefix_chars=original.prefix_chars, question=original.question)
 
 
 def training_text(parts: PromptParts, style: str, sql: str) -> tuple[str, str]:

@@ -31,38 +31,69 @@ class ValueLink:
 
 
 class ValueIndex:
-    """Normalised value -> where it is stored. Built once per connection, kept in the workspace."""
+    """Normalised value -> where it is stored. Built once per connection, kept in the workspace.
 
-    def __init__(self, entries: dict[str, list[list[str]]]):
+    `partial` names the columns with more than PER_COLUMN distinct values: for those, a value
+    missing from the index may still be stored (literal linking leaves them alone)."""
+
+    def __init__(self, entries: dict[str, list[list[str]]], partial: list[list[str]] | None = None):
         self.entries = entries
         self.max_words = max((len(k.split()) for k in entries), default=1)
+        # an index saved before `partial` was recorded cannot tell: treat every column as partial
+        self.partial = {(t.lower(), c.lower()) for t, c in partial} if partial is not None else None
+        self._by_column: dict[tuple[str, str], set[str]] | None = None
+
+    def indexes(self, value: str) -> bool:
+        """Whether a value like this one is kept in the index when stored (short codes and numbers are not)."""
+        return 2 < len(value.strip()) <= MAX_LEN and not value.strip().isdigit()
+
+    def column_values(self, table: str, column: str) -> set[str] | None:
+        """Every indexable value the column stores; None when the index did not read the column whole."""
+        key = (table.lower(), column.lower())
+        if self.partial is None or key in self.partial:
+            return None
+        if self._by_column is None:
+            self._by_column = {}
+            for hits in self.entries.values():
+                for t, c, v in hits:
+                    self._by_column.setdefault((t.lower(), c.lower()), set()).add(v)
+        return self._by_column.get(key)
 
     @classmethod
     def build(cls, db, catalog: SchemaCatalog) -> ValueIndex:
         entries: dict[str, list[list[str]]] = {}
+        partial: list[list[str]] = []
         prep = db.engine.dialect.identifier_preparer
         with db.engine.connect() as conn:
             for t in catalog.tables:
                 for c in t.columns:
                     if type_family(c.type) != "TEXT" or c.primary_key:
                         continue
-                    sql = f"SELECT DISTINCT {prep.quote(c.name)} FROM {prep.quote(t.name)} WHERE {prep.quote(c.name)} IS NOT NULL LIMIT {PER_COLUMN}"
+                    sql = f"SELECT DISTINCT {prep.quote(c.name)} FROM {prep.quote(t.name)} WHERE {prep.quote(c.name)} IS NOT NULL LIMIT {PER_COLUMN + 1}"
                     try:
                         values = [r[0] for r in conn.exec_driver_sql(sql)]
                     except sa.exc.DBAPIError:
                         conn.rollback()
+                        partial.append([t.name, c.name])
                         continue
+                    if len(values) > PER_COLUMN:
+                        values = values[:PER_COLUMN]
+                        partial.append([t.name, c.name])
                     for v in values:
                         if isinstance(v, str) and 2 < len(v) <= MAX_LEN and not v.isdigit():
                             entries.setdefault(normalise(v), []).append([t.name, c.name, v])
-        return cls(entries)
+        return cls(entries, partial)
 
     def save(self, path: Path) -> None:
-        write_atomic(path, json.dumps(self.entries))
+        partial = sorted([t, c] for t, c in self.partial) if self.partial is not None else None
+        write_atomic(path, json.dumps({"entries": self.entries, "partial": partial}))
 
     @classmethod
     def load(cls, path: Path) -> ValueIndex:
-        return cls(json.loads(Path(path).read_text()))
+        data = json.loads(Path(path).read_text())
+        if isinstance(data.get("entries"), dict):
+            return cls(data["entries"], data.get("partial"))
+        return cls(data)  # the format before `partial`: value -> places
 
     def link(self, question: str, max_links: int = 4) -> list[ValueLink]:
         """Longest exact (case-insensitive) n-gram matches first; quoted phrases always tried."""

@@ -11,6 +11,7 @@ from engine.sql.guard import parse_single_select
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
 from engine.sql.link_tables import link_tables
+from engine.sql.link_values import StoredValues, link_values
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
 
@@ -19,56 +20,76 @@ from engine.sql.schema_check import check_columns, check_tables
 class CheckedSql:
     sql: str  # what will run: regenerated from the checked tree, capped, in the target dialect
     tree: exp.Expression
-    fixes: list[str] = field(default_factory=list)  # what table and column linking changed, for the trace
+    fixes: list[str] = field(default_factory=list)  # what table, column and literal linking changed, for the trace
 
 
-def _quoted_strings(tree, catalog, dialect, cap, fixes):
-    return fix_quoted_strings(tree, catalog)
+@dataclass
+class _Check:
+    """What the rules read: the catalog, the target dialect and row cap; the stored values and the
+    question for literal linking; `fixes` collects what the linking rules changed."""
+
+    catalog: SchemaCatalog
+    dialect: str
+    cap: int | None
+    fixes: list[str]
+    values: StoredValues | None = None
+    question: str = ""
 
 
-def _link_tables(tree, catalog, dialect, cap, fixes):
-    fixes.extend(link_tables(tree, catalog))
+def _quoted_strings(tree, c: _Check):
+    return fix_quoted_strings(tree, c.catalog)
+
+
+def _link_tables(tree, c: _Check):
+    c.fixes.extend(link_tables(tree, c.catalog))
     return tree
 
 
-def _tables(tree, catalog, dialect, cap, fixes):
-    check_tables(tree, catalog)
+def _tables(tree, c: _Check):
+    check_tables(tree, c.catalog)
     return tree
 
 
-def _link_columns(tree, catalog, dialect, cap, fixes):
-    fixes.extend(link_columns(tree, catalog))
+def _link_columns(tree, c: _Check):
+    c.fixes.extend(link_columns(tree, c.catalog))
     return tree
 
 
-def _columns(tree, catalog, dialect, cap, fixes):
-    check_columns(tree, catalog, dialect)
+def _columns(tree, c: _Check):
+    check_columns(tree, c.catalog, c.dialect)
     return tree
 
 
-def _limit(tree, catalog, dialect, cap, fixes):
-    return cap_rows(tree, cap)
+def _link_values(tree, c: _Check):
+    if c.values is not None:
+        c.fixes.extend(link_values(tree, c.catalog, c.values, c.question))
+    return tree
 
 
-RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _limit)
-REWRITES = {_link_tables, _link_columns}  # rules that change what the author wrote: only for model output
+def _limit(tree, c: _Check):
+    return cap_rows(tree, c.cap)
+
+
+RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _limit)
+REWRITES = {_link_tables, _link_columns, _link_values}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(
     sql: str, catalog: SchemaCatalog, row_cap: int | None = 1000, dialect: str | None = None, link: bool = False,
-    link_tables: bool = True,
+    link_tables: bool = True, values: StoredValues | None = None, question: str = "",
 ) -> CheckedSql:
     """Parse + read-only gate, then every rule; raises SqlRejected with the first failure.
 
     `link` turns on table and column linking, for SQL a model wrote; SQL a person saved is checked as written.
-    `link_tables=False` leaves table names alone even then (to measure the two apart).
+    `link_tables=False` leaves table names alone even then (to measure the two apart). With `link`,
+    `values` (the connection's value index) and the `question` turn on literal linking too.
     """
     dialect = dialect or catalog.dialect
     tree = parse_single_select(sql, dialect)
-    fixes: list[str] = []
+    check = _Check(catalog, dialect, row_cap, [], values, question)
     skipped = (set() if link else REWRITES) | (set() if link_tables else {_link_tables})
     for rule in RULES:
         if rule in skipped:
             continue
-        tree = rule(tree, catalog, dialect, row_cap, fixes)
-    return CheckedSql(sql=tree.sql(dialect=catalog.dialect), tree=tree, fixes=fixes)
+        tree = rule(tree, check)
+    return CheckedSql(sql=tree.sql(dialect=catalog.dialect), tree=tree, fixes=check.fixes)

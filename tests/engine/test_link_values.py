@@ -1,0 +1,104 @@
+"""Literal linking on the real Chinook database and its real value index: what is respelt, what is left alone."""
+
+import json
+
+import pytest
+
+from engine.catalog.reflect import reflect_catalog
+from engine.execute.runner import Database
+from engine.pipeline import AskOptions, ask
+from engine.retrieval import value_link
+from engine.retrieval.value_link import ValueIndex
+from engine.session import open_session
+from engine.settings import AskSettings
+from engine.sql.link_values import respell
+from engine.sql.validate import check_sql
+from tests.conftest import CHINOOK
+from tests.engine.test_pipeline import ScriptedModel
+
+URL = f"sqlite:///{CHINOOK}"
+
+
+@pytest.fixture(scope="module")
+def chinook():
+    catalog = reflect_catalog(URL, samples=False)
+    return catalog, ValueIndex.build(Database(URL), catalog)
+
+
+def _check(sql, question, chinook):
+    catalog, values = chinook
+    return check_sql(sql, catalog, row_cap=None, link=True, values=values, question=question)
+
+
+def test_a_misspelt_email_becomes_the_stored_one(chinook):
+    out = _check("SELECT FirstName FROM Customer WHERE Email = 'luisg@embracer.com.br'",
+                 'Who has the email "luisg@embracer.com.br"?', chinook)
+    assert out.sql == "SELECT FirstName FROM Customer WHERE Email = 'luisg@embraer.com.br'"
+    assert out.fixes == ["'luisg@embracer.com.br' → 'luisg@embraer.com.br' (the value Customer.Email stores)"]
+
+
+def test_case_and_inflection_through_an_alias_and_in_a_list(chinook):
+    out = _check("SELECT COUNT(*) FROM Customer AS T1 WHERE T1.Country IN ('brazil', 'Canadian')",
+                 "How many customers are from brazil or are Canadian?", chinook)
+    assert out.sql == "SELECT COUNT(*) FROM Customer AS T1 WHERE T1.Country IN ('Brazil', 'Canada')"
+
+
+def test_the_whole_name_the_question_gives(chinook):
+    out = _check("SELECT COUNT(*) FROM Album JOIN Artist ON Album.ArtistId = Artist.ArtistId WHERE Artist.Name = 'Maiden'",
+                 "How many albums did Iron Maiden release?", chinook)
+    assert out.sql.endswith("WHERE Artist.Name = 'Iron Maiden'")
+
+
+def test_stored_values_other_columns_and_saved_sql_are_left_alone(chinook):
+    catalog, values = chinook
+    stored = "SELECT COUNT(*) FROM Customer WHERE Country = 'Brazil'"
+    assert _check(stored, "How many customers are in Brazil?", chinook).fixes == []
+    # the literal is nowhere near a value of the column: left for the result to show
+    assert _check("SELECT COUNT(*) FROM Customer WHERE Country = 'Atlantis'", "customers in Atlantis?", chinook).fixes == []
+    # a number or a two-letter code is never indexed, so absence from the index proves nothing
+    assert _check("SELECT COUNT(*) FROM Customer WHERE State = 'SP'", "customers in SP", chinook).fixes == []
+    saved = check_sql("SELECT COUNT(*) FROM Customer WHERE Country = 'brazil'", catalog, row_cap=None, values=values, question="?")
+    assert saved.fixes == [] and "'brazil'" in saved.sql  # not model output: checked as written
+
+
+def test_ambiguity_keeps_the_literal():
+    # two stored values as near as each other, or one stored in two cases: no single meaning
+    assert respell("Rock Band", {"Rock Bands", "Rock Brand"}, "?", []) is None
+    assert respell("rock", {"Rock", "ROCK"}, "?", []) is None
+    # the question has the literal and names a different stored value: that one is another condition
+    assert respell("CD", {"DVD", "LP"}, 'format "CD" or "DVD"', ["dvd"]) is None
+    # a value stored with stray spaces is not a target (the question does not have them)
+    assert respell("Anthony", {"Anthony "}, "the city of Anthony", ["anthony"]) is None
+
+
+def test_a_column_the_index_did_not_read_whole_is_left_alone(tmp_path, monkeypatch):
+    catalog = reflect_catalog(URL, samples=False)
+    monkeypatch.setattr(value_link, "PER_COLUMN", 5)  # Customer.Country has 24 distinct values
+    values = ValueIndex.build(Database(URL), catalog)
+    assert values.column_values("Customer", "Country") is None
+    assert values.column_values("MediaType", "Name") is not None  # 5 values: read whole
+    out = check_sql("SELECT COUNT(*) FROM Customer WHERE Country = 'brazil'", catalog, row_cap=None, link=True,
+                    values=values, question="?")
+    assert out.fixes == []
+
+
+def test_an_index_saved_before_partial_columns_were_recorded_is_rebuilt(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    path = workspace.connection_dir(chinook_url) / "values.json"
+    session.value_index().save(path)
+    path.write_text(json.dumps(json.loads(path.read_text())["entries"]))  # the old format: value -> places
+    assert ValueIndex.load(path).column_values("Customer", "Country") is None  # it cannot tell
+    again = open_session(workspace, chinook_url)
+    assert "Brazil" in again.value_index().column_values("Customer", "Country")
+    assert "partial" in json.loads(path.read_text())  # saved anew
+
+
+def test_ask_respells_the_literal_and_the_trace_says_so(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    model = ScriptedModel([" COUNT(*) FROM Customer WHERE Country = 'brazil'"])
+    res = ask("How many customers are in brazil?", session, model, AskSettings(failure_samples=0).options())
+    assert res.ok and res.rows == [[5]]
+    assert res.trace.attempts[0].fixes == ["'brazil' → 'Brazil' (the value Customer.Country stores)"]
+    off = ask("How many customers are in brazil?", session, ScriptedModel([" COUNT(*) FROM Customer WHERE Country = 'brazil'"]),
+              AskOptions(skeleton_samples=0))
+    assert off.rows == [[0]]  # the eval modes' default: off, so the lever is measured apart
