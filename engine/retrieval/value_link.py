@@ -47,6 +47,10 @@ class ValueIndex:
         """Whether a value like this one is kept in the index when stored (short codes and numbers are not)."""
         return 2 < len(value.strip()) <= MAX_LEN and not value.strip().isdigit()
 
+    def places(self, value: str) -> list[list[str]]:
+        """Where the value is stored, in any case: [table, column, stored spelling] each."""
+        return self.entries.get(normalise(value), [])
+
     def column_values(self, table: str, column: str) -> set[str] | None:
         """Every indexable value the column stores; None when the index did not read the column whole."""
         key = (table.lower(), column.lower())

@@ -6,6 +6,9 @@ gives whole ('Sportabout' for 'amc hornet sportabout (sw)'). The database compar
 so the query runs and returns nothing, which looks like an answer. When the literal is not a value
 of that column and exactly one stored value is the same text in another case, a near spelling of
 it, or a phrase of the question that contains it, the literal is replaced and the trace says so.
+When the column cannot hold it at all but exactly one other column of the query's tables stores
+it (`car_makers.Country = 'france'`, Country being a key; `countries.CountryName` has 'france'),
+the comparison moves to that column.
 
 What counts as stored is the value index (engine.retrieval.value_link): a column it did not read
 whole, or a literal it never indexes (too short, digits), is left as written, since "not in the
@@ -23,6 +26,7 @@ from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import traverse_scope
 
 from engine.catalog.model import SchemaCatalog
+from engine.prompt.schema_text import type_family
 
 NEAR = 0.8  # difflib ratio for a misspelt literal ('Asian' / 'Asia' is 0.89)
 PHRASE_NEAR = 0.85  # for a phrase of the question: stricter, there are many of them
@@ -30,11 +34,12 @@ PHRASE_NEAR = 0.85  # for a phrase of the question: stricter, there are many of 
 
 class StoredValues(Protocol):
     def column_values(self, table: str, column: str) -> set[str] | None: ...
+    def places(self, value: str) -> list[list[str]]: ...  # [table, column, stored spelling], any case
     def indexes(self, value: str) -> bool: ...
 
 
 def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValues, question: str) -> list[str]:
-    """Respell string literals in place; one line per change for the trace."""
+    """Respell (or re-point) string literals in place; one line per change for the trace."""
     fixes: list[str] = []
     try:
         scopes = traverse_scope(tree)
@@ -42,21 +47,51 @@ def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValu
         return fixes
     grams = _phrases(question)
     for scope in scopes:
-        tables = {alias.lower(): src.name for alias, src in scope.sources.items() if isinstance(src, exp.Table)}
+        aliases = {a.lower(): (a, src.name) for a, src in scope.sources.items() if isinstance(src, exp.Table)}
         for col in scope.columns:
             for lit in _compared_literals(col):
-                table = _owner(col, tables, catalog)
-                stored = values.column_values(table, col.name) if table else None
-                if not stored or lit.this in stored or not values.indexes(lit.this):
+                table = _owner(col, aliases, catalog)
+                if not table or not values.indexes(lit.this):
                     continue
-                if (new := respell(lit.this, stored, question, grams)) is not None:
+                stored = values.column_values(table, col.name)
+                if stored is None and _is_text(catalog, table, col.name):
+                    continue  # a text column the index did not read whole: the literal may well be stored
+                if stored and lit.this in stored:
+                    continue
+                before, where = f"{col.sql()} = '{lit.this}'", f"{table}.{col.name}"
+                new = respell(lit.this, stored, question, grams, same_text_only=True) if stored else None
+                if new is None and isinstance(col.parent, exp.EQ | exp.NEQ) and (moved := _other_column(col, lit, table, aliases, values)):
+                    fixes.append(f"{before} → {col.sql()} = '{moved}' (the value is stored there, not in {where})")
+                    lit.replace(exp.Literal.string(moved))
+                    continue
+                if new is None and stored:
+                    new = respell(lit.this, stored, question, grams)
+                if new is not None:
                     fixes.append(f"'{lit.this}' → '{new}' (the value {table}.{col.name} stores)")
                     lit.replace(exp.Literal.string(new))
     return fixes
 
 
-def respell(literal: str, stored: set[str], question: str, grams: list[str]) -> str | None:
-    """The one stored value the literal means, or None when none (or more than one) fits."""
+def _other_column(col: exp.Column, lit: exp.Literal, table: str, aliases: dict, values: StoredValues) -> str | None:
+    """Point `col` at the one other column of this SELECT's tables that stores the literal (any case):
+    `car_makers.Country = 'france'` where Country is a key and `countries.CountryName` has 'france'."""
+    in_query = {name.lower(): [a for a, (_, n) in aliases.items() if n.lower() == name.lower()] for _, name in aliases.values()}
+    hits = [(t, c, v) for t, c, v in values.places(lit.this)
+            if t.lower() in in_query and v == v.strip() and (t.lower(), c.lower()) != (table.lower(), col.name.lower())]
+    if len(hits) != 1:
+        return None
+    t, c, v = hits[0]
+    owner = [a for a in in_query[t.lower()] if a == col.table.lower()] or in_query[t.lower()]
+    if len(owner) != 1:
+        return None  # the table is in the query twice: which side is meant is not knowable
+    col.set("this", exp.to_identifier(c))
+    col.set("table", exp.to_identifier(aliases[owner[0]][0]) if len(aliases) > 1 or col.table else None)
+    return v
+
+
+def respell(literal: str, stored: set[str], question: str, grams: list[str], same_text_only: bool = False) -> str | None:
+    """The one stored value the literal means, or None when none (or more than one) fits.
+    `same_text_only`: only another case or stray spaces (which outrank a value stored in another column)."""
     by_lower: dict[str, list[str]] = {}
     for v in stored:
         if v == v.strip():  # a value stored with stray spaces is never a target: the question does not have them
@@ -64,6 +99,8 @@ def respell(literal: str, stored: set[str], question: str, grams: list[str]) -> 
     want = literal.strip().lower()
     if want in by_lower:  # another case, or the literal had stray spaces
         return _only(by_lower, want)
+    if same_text_only:
+        return None
     keys = list(by_lower)
     near = set(difflib.get_close_matches(want, keys, n=2, cutoff=NEAR))  # 'Asian' → 'Asia'
     q = question.lower()
@@ -78,8 +115,12 @@ def respell(literal: str, stored: set[str], question: str, grams: list[str]) -> 
     named = [v for v in keys if v in phrases]  # the question names a value of this column verbatim
     if len(named) == 1:
         return _only(by_lower, named[0])
-    for g in grams:  # or a near spelling of one ('Carribean' → 'Caribbean')
-        near.update(difflib.get_close_matches(g, keys, n=2, cutoff=PHRASE_NEAR))
+    by_len: dict[int, list[str]] = {}
+    for k in keys:
+        by_len.setdefault(len(k), []).append(k)
+    for g in grams:  # or a near spelling of one ('Carribean' → 'Caribbean'); a ratio of 0.85 needs lengths within 35 %
+        lo, hi = int(len(g) / 1.36), int(len(g) * 1.36) + 1
+        near.update(difflib.get_close_matches(g, [k for n in range(lo, hi + 1) for k in by_len.get(n, ())], n=2, cutoff=PHRASE_NEAR))
     if len(near) == 1:
         return _only(by_lower, near.pop())
     return None
@@ -101,11 +142,17 @@ def _compared_literals(col: exp.Column) -> list[exp.Literal]:
     return []
 
 
-def _owner(col: exp.Column, tables: dict[str, str], catalog: SchemaCatalog) -> str | None:
+def _owner(col: exp.Column, aliases: dict, catalog: SchemaCatalog) -> str | None:
     if col.table:
-        return tables.get(col.table.lower())
-    owners = [name for name in tables.values() if (t := catalog.table(name)) and t.column(col.name)]
-    return owners[0] if len(set(owners)) == 1 else None
+        return aliases[col.table.lower()][1] if col.table.lower() in aliases else None
+    owners = {name for _, name in aliases.values() if (t := catalog.table(name)) and t.column(col.name)}
+    return owners.pop() if len(owners) == 1 else None
+
+
+def _is_text(catalog: SchemaCatalog, table: str, column: str) -> bool:
+    t = catalog.table(table)
+    c = t.column(column) if t else None
+    return c is not None and type_family(c.type) == "TEXT"
 
 
 def _phrases(question: str, longest: int = 5) -> list[str]:

@@ -49,6 +49,18 @@ def test_the_whole_name_the_question_gives(chinook):
     assert out.sql.endswith("WHERE Artist.Name = 'Iron Maiden'")
 
 
+def test_a_value_stored_in_another_column_of_the_query_moves_the_comparison_there(chinook):
+    out = _check("SELECT COUNT(*) FROM Customer WHERE City = 'germany'", "How many customers live in Germany?", chinook)
+    assert out.sql == "SELECT COUNT(*) FROM Customer WHERE Country = 'Germany'"
+    assert out.fixes == ["City = 'germany' → Country = 'Germany' (the value is stored there, not in Customer.City)"]
+    # a key column can never hold a name: the one text column of the query's tables that stores it
+    out = _check("SELECT SUM(T1.Total) FROM Invoice AS T1 WHERE T1.CustomerId = 'Brazil'", "Total billed to Brazil?", chinook)
+    assert out.sql == "SELECT SUM(T1.Total) FROM Invoice AS T1 WHERE T1.BillingCountry = 'Brazil'"
+    # stored in two columns of the query (Customer.Country, Employee.Country): not knowable which
+    two = "SELECT COUNT(*) FROM Customer AS C JOIN Employee AS E ON C.SupportRepId = E.EmployeeId WHERE C.City = 'Canada'"
+    assert _check(two, "customers in Canada", chinook).fixes == []
+
+
 def test_stored_values_other_columns_and_saved_sql_are_left_alone(chinook):
     catalog, values = chinook
     stored = "SELECT COUNT(*) FROM Customer WHERE Country = 'Brazil'"
