@@ -58,7 +58,7 @@ def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValu
                     continue  # a text column the index did not read whole: the literal may well be stored
                 if stored and lit.this in stored:
                     continue
-                before, where = f"{col.sql()} = '{lit.this}'", f"{table}.{col.name}"
+                before, where = f"{col.sql()} = '{lit.this}'", _real_name(catalog, table, col.name)
                 new = respell(lit.this, stored, question, grams, same_text_only=True) if stored else None
                 if new is None and isinstance(col.parent, exp.EQ | exp.NEQ) and (moved := _other_column(col, lit, table, aliases, values)):
                     fixes.append(f"{before} → {col.sql()} = '{moved}' (the value is stored there, not in {where})")
@@ -67,7 +67,7 @@ def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValu
                 if new is None and stored:
                     new = respell(lit.this, stored, question, grams)
                 if new is not None:
-                    fixes.append(f"'{lit.this}' → '{new}' (the value {table}.{col.name} stores)")
+                    fixes.append(f"'{lit.this}' → '{new}' (the value {where} stores)")
                     lit.replace(exp.Literal.string(new))
     return fixes
 
@@ -147,6 +147,12 @@ def _owner(col: exp.Column, aliases: dict, catalog: SchemaCatalog) -> str | None
         return aliases[col.table.lower()][1] if col.table.lower() in aliases else None
     owners = {name for _, name in aliases.values() if (t := catalog.table(name)) and t.column(col.name)}
     return owners.pop() if len(owners) == 1 else None
+
+
+def _real_name(catalog: SchemaCatalog, table: str, column: str) -> str:
+    t = catalog.table(table)
+    c = t.column(column) if t else None
+    return f"{t.name}.{c.name}" if c else f"{table}.{column}"
 
 
 def _is_text(catalog: SchemaCatalog, table: str, column: str) -> bool:

@@ -114,3 +114,18 @@ def test_ask_respells_the_literal_and_the_trace_says_so(chinook_url, workspace):
     off = ask("How many customers are in brazil?", session, ScriptedModel([" COUNT(*) FROM Customer WHERE Country = 'brazil'"]),
               AskOptions(skeleton_samples=0))
     assert off.rows == [[0]]  # the eval modes' default: off, so the lever is measured apart
+
+
+def test_with_the_real_fine_tuned_model(chinook_url, workspace, tmp_path):
+    from engine.llm.loader import load_model
+    from engine.llm.registry import ModelRegistry
+
+    model = load_model(ModelRegistry(tmp_path / "models"), "smollm2-135m-sql")
+    session = open_session(workspace, chinook_url)
+    question = 'What is the first name and last name of the customer that has email "luisg@embraer.com.br"?'
+    res = ask(question, session, model, AskOptions(mode="zero-shot", max_repairs=0, literal_linking=True))
+    if "luisg@embracer.com.br" not in res.trace.attempts[0].sql:
+        pytest.skip("the model spells the email right now (new adapter?): pick a question it misspells")
+    # the model misspells the address the question gives; the stored one is found and the row returned
+    assert "'luisg@embracer.com.br' → 'luisg@embraer.com.br' (the value Customer.Email stores)" in res.trace.attempts[0].fixes
+    assert res.ok and res.rows == [["Luís", "Gonçalves"]]
