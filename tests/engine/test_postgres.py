@@ -29,3 +29,17 @@ def test_postgres_session_is_read_only_and_time_limited(pg):
     with pytest.raises(QueryTimeout):
         db.run("SELECT pg_catalog.count(*) FROM generate_series(1, 100000000)", timeout_s=0.5)
     assert db.run("SELECT count(*) FROM sales").rows[0][0] > 0
+
+
+def test_literal_linking_reads_postgres_values(pg):
+    from engine.retrieval.value_link import ValueIndex
+    from engine.sql.validate import check_sql
+
+    url = pg.load_defog("car_dealership")
+    catalog = reflect_catalog(url, samples=False)
+    values = ValueIndex.build(Database(url), catalog)
+    # PostgreSQL compares strings exactly: 'toyota' finds nothing where 'Toyota' is stored
+    out = check_sql("SELECT COUNT(*) FROM cars WHERE make = 'toyota'", catalog, row_cap=None, link=True,
+                    values=values, question="How many toyota cars are there?")
+    assert out.sql == "SELECT COUNT(*) FROM cars WHERE make = 'Toyota'"
+    assert Database(url).run(out.sql).rows[0][0] > 0
