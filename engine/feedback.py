@@ -19,6 +19,7 @@ EXAMPLES = "examples.jsonl"
 
 def run_sql(session: Session, sql: str, row_cap: int | None = 1000, timeout_s: float | None = None) -> tuple[str, ExecResult]:
     """Run user-edited SQL through the same guard and read-only execution as model SQL."""
+    session.db.begin()
     checked = check_sql(sql, session.catalog, row_cap=row_cap)
     return checked.sql, session.db.run(checked.sql, row_cap=row_cap, timeout_s=timeout_s)
 

@@ -85,6 +85,7 @@ def ask(
 ) -> AskResult:
     opts = options or AskOptions()
     opts = replace(opts, mode=resolve_mode(opts.mode, session.catalog))
+    session.db.begin()
     trace = Trace(model=model.name, mode=opts.mode)
     result = AskResult(question=question, trace=trace)
     start = time.perf_counter()

@@ -53,9 +53,15 @@ class Database:
             except Exception:
                 pass
 
+    def begin(self) -> None:
+        """A new user action (an ask, a run of edited SQL): forget a Cancel meant for the previous one.
+
+        `run` does not clear it: a Cancel pressed while an ask was still generating or checking
+        (before its query started) must stop that query, not be forgotten when it starts."""
+        self._cancel.clear()
+
     def run(self, sql: str, row_cap: int | None = DEFAULT_ROW_CAP, timeout_s: float | None = None) -> ExecResult:
         timeout = timeout_s or self.timeout_s
-        self._cancel.clear()
         start = time.perf_counter()
         try:
             with self.engine.connect() as conn:

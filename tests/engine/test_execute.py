@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.execute.connect import ConnectionProblem, check_connection, redact_url
-from engine.execute.runner import Database, QueryTimeout
+from engine.execute.runner import Database, QueryCancelled, QueryTimeout
 
 CARTESIAN = "SELECT count(*) FROM Track a, Track b, Track c"
 
@@ -57,3 +57,13 @@ def test_database_deleted_while_open(tmp_path):
     path.unlink()
     with pytest.raises((ConnectionProblem, sa.exc.DBAPIError)):
         db.run("SELECT * FROM t")
+
+
+def test_a_cancel_pressed_before_the_query_starts_still_stops_it(chinook_url):
+    # the GUI's Cancel can come while the ask is still generating or checking its SQL
+    db = Database(chinook_url)
+    db.cancel()
+    with pytest.raises(QueryCancelled):
+        db.run("SELECT count(*) FROM Track a, Track b, Track c", timeout_s=20)
+    db.begin()  # the next ask starts clean
+    assert db.run("SELECT count(*) FROM Album").rows == [[347]]
