@@ -83,9 +83,12 @@ def ask(
     options: AskOptions | None = None,
     on_token: Callable[[str], None] | None = None,
 ) -> AskResult:
-    opts = options or AskOptions()
+    session.db.begin()  # once per question: the retrieval fallback's second pass must not forget a Cancel
+    return _answer(question, session, model, options or AskOptions(), on_token)
+
+
+def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, on_token) -> AskResult:
     opts = replace(opts, mode=resolve_mode(opts.mode, session.catalog))
-    session.db.begin()
     trace = Trace(model=model.name, mode=opts.mode)
     result = AskResult(question=question, trace=trace)
     start = time.perf_counter()
@@ -138,7 +141,7 @@ def ask(
 
 def _ask_again_with_retrieval(question, session, model, opts, on_token, first: Trace, start: float) -> AskResult:
     """The retrieval prompt's answer, with the failed whole-schema attempts kept in its trace."""
-    second = ask(question, session, model, replace(opts, mode="rag", rag_fallback=False), on_token)
+    second = _answer(question, session, model, replace(opts, mode="rag", rag_fallback=False), on_token)
     t = second.trace
     t.mode = "zero-shot, then rag"
     t.attempts = first.attempts + t.attempts

@@ -45,7 +45,7 @@ class ValueIndex:
 
     def indexes(self, value: str) -> bool:
         """Whether a value like this one is kept in the index when stored (short codes and numbers are not)."""
-        return 2 < len(value.strip()) <= MAX_LEN and not value.strip().isdigit()
+        return _indexable(value.strip())
 
     def places(self, value: str) -> list[list[str]]:
         """Where the value is stored, in any case: [table, column, stored spelling] each."""
@@ -84,7 +84,7 @@ class ValueIndex:
                         values = values[:PER_COLUMN]
                         partial.append([t.name, c.name])
                     for v in values:
-                        if isinstance(v, str) and 2 < len(v) <= MAX_LEN and not v.isdigit():
+                        if isinstance(v, str) and _indexable(v):
                             entries.setdefault(normalise(v), []).append([t.name, c.name, v])
         return cls(entries, partial)
 
@@ -124,6 +124,11 @@ class ValueIndex:
                         if not any(f.table == table and f.column == col and f.value == value for f in found):
                             found.append(ValueLink(phrase, table, col, value))
         return found[:max_links]
+
+
+def _indexable(value: str) -> bool:
+    """Kept in the index: not a short code, not a bare number, not a long text."""
+    return 2 < len(value) <= MAX_LEN and not value.isdigit()
 
 
 def normalise(text: str) -> str:

@@ -149,15 +149,18 @@ def _owner(col: exp.Column, aliases: dict, catalog: SchemaCatalog) -> str | None
     return owners.pop() if len(owners) == 1 else None
 
 
-def _real_name(catalog: SchemaCatalog, table: str, column: str) -> str:
+def _catalog_column(catalog: SchemaCatalog, table: str, column: str):
     t = catalog.table(table)
-    c = t.column(column) if t else None
+    return (t, t.column(column)) if t and t.column(column) else (None, None)
+
+
+def _real_name(catalog: SchemaCatalog, table: str, column: str) -> str:
+    t, c = _catalog_column(catalog, table, column)
     return f"{t.name}.{c.name}" if c else f"{table}.{column}"
 
 
 def _is_text(catalog: SchemaCatalog, table: str, column: str) -> bool:
-    t = catalog.table(table)
-    c = t.column(column) if t else None
+    _, c = _catalog_column(catalog, table, column)
     return c is not None and type_family(c.type) == "TEXT"
 
 

@@ -118,9 +118,7 @@ def test_event_loop_stays_responsive_during_a_slow_query(qtbot, window, scripted
     window.cancel()
     qtbot.waitUntil(lambda: window.ask_btn.isEnabled(), timeout=30000)
     timer.stop()
-    # the GUI thread kept running timers while the query ran: a blocked loop gets at most one
-    # (Qt coalesces missed timeouts); 12 is ideal, 4 was seen with two other processes on the 2 cores
-    assert len(ticks) >= 3
+    assert len(ticks) >= 5  # the GUI thread kept running timers while the query ran
     assert "cancel" in window.message.text().lower() or "longer than" in window.message.text()
 
 
