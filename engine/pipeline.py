@@ -83,7 +83,10 @@ def ask(
     options: AskOptions | None = None,
     on_token: Callable[[str], None] | None = None,
 ) -> AskResult:
-    session.db.begin()  # once per question: the retrieval fallback's second pass must not forget a Cancel
+    # once per question, not per generation or query: a Cancel pressed at any point of this ask
+    # (the retrieval fallback's second pass included) stops what comes next
+    session.db.begin()
+    model.begin()
     return _answer(question, session, model, options or AskOptions(), on_token)
 
 

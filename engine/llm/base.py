@@ -27,6 +27,13 @@ class SqlModel(Protocol):
 
     def cancel(self) -> None: ...
 
+    def begin(self) -> None:
+        """A new user action starts: forget a Cancel meant for the previous one.
+
+        `complete` must not clear it, or a Cancel pressed between two generations of one ask
+        (while its SQL is being checked) would be forgotten by the next one."""
+        ...
+
 
 class GenerationCancelled(RuntimeError):
     pass

@@ -63,6 +63,9 @@ class LlamaModel:
     def cancel(self) -> None:
         self._cancel.set()
 
+    def begin(self) -> None:
+        self._cancel.clear()
+
     def n_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode(), add_bos=False, special=True))
 
@@ -78,8 +81,9 @@ class LlamaModel:
     def complete(
         self, prompt: str, settings: GenerationSettings, on_token: Callable[[str], None] | None = None
     ) -> str:
-        self._cancel.clear()
         with self._lock:  # one generation at a time per loaded model
+            if self._cancel.is_set():  # pressed between two generations of this ask
+                raise GenerationCancelled("Generation was cancelled.")
             tokens = self.llm.tokenize(prompt.encode(), add_bos=True, special=True)
             to_eval = self.prefix_states.prepare(tokens)
             stream = self.llm.create_completion(

@@ -34,10 +34,14 @@ class OpenAIModel:
     def cancel(self) -> None:
         self._cancel.set()
 
+    def begin(self) -> None:
+        self._cancel.clear()
+
     def complete(
         self, prompt: str, settings: GenerationSettings, on_token: Callable[[str], None] | None = None
     ) -> str:
-        self._cancel.clear()
+        if self._cancel.is_set():  # pressed between two generations of this ask
+            raise GenerationCancelled("Generation was cancelled.")
         body = {
             "prompt": prompt,
             "max_tokens": settings.max_tokens,

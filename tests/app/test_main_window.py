@@ -173,7 +173,6 @@ class StreamingModel:
 
         from engine.llm.base import GenerationCancelled
 
-        self.stop.clear()
         for _ in range(200):
             if self.stop.is_set():
                 raise GenerationCancelled("Generation was cancelled.")
@@ -185,6 +184,9 @@ class StreamingModel:
 
     def cancel(self):
         self.stop.set()
+
+    def begin(self):
+        self.stop.clear()
 
 
 def test_cancel_during_generation(qtbot, window, monkeypatch):

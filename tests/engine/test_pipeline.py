@@ -28,6 +28,9 @@ class ScriptedModel:
     def cancel(self):
         pass
 
+    def begin(self):
+        pass
+
 
 def test_repair_fixes_an_unknown_column(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
@@ -113,3 +116,43 @@ def test_cli_corrupt_model_gives_a_clear_error(chinook_url, tmp_path):
         capture_output=True, text=True, timeout=300,
     )
     assert out.returncode == 2 and "not a GGUF model file" in out.stderr and "Traceback" not in out.stderr
+
+
+class CancelledWhileCheckingModel(ScriptedModel):
+    """Honours begin/cancel as the real backends do; the user presses Cancel right after the
+    first answer is generated, while it is being checked."""
+
+    def __init__(self, outputs):
+        super().__init__(outputs)
+        self.cancelled = False
+
+    def begin(self):
+        self.cancelled = False
+
+    def cancel(self):
+        self.cancelled = True
+
+    def complete(self, prompt, settings, on_token=None):
+        from engine.llm.base import GenerationCancelled
+
+        if self.cancelled:
+            raise GenerationCancelled("Generation was cancelled.")
+        out = super().complete(prompt, settings, on_token)
+        self.cancel()
+        return out
+
+
+def test_a_cancel_pressed_while_checking_stops_the_repair(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    model = CancelledWhileCheckingModel([" Nme FROM Artist", " Name FROM Artist"])
+    res = ask("List the artist names", session, model, AskOptions(column_linking=False, failure_samples=4))
+    assert not res.ok and "cancelled" in (res.error or "").lower()
+    assert len(model.prompts) == 1  # no repair, no fallback, no samples were generated
+
+
+def test_a_cancel_meant_for_the_previous_question_is_forgotten(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    model = CancelledWhileCheckingModel([" Name FROM Artist"])
+    model.cancel()  # pressed after the previous answer had ended
+    res = ask("List the artist names", session, model)
+    assert res.ok and res.rows
