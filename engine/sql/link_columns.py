@@ -19,6 +19,7 @@ from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from engine.catalog.model import SchemaCatalog, Table
+from engine.sql.join_roles import column_role, pick_by_role
 
 
 def _norm(name: str) -> str:
@@ -68,8 +69,8 @@ def _edges(inside: Table, alias: str, outside: Table) -> list[_Edge]:
 class _ScopeLinker:
     """Fixes within one SELECT: its own FROM/JOIN tables, not those of subqueries."""
 
-    def __init__(self, scope: Scope, catalog: SchemaCatalog, fixes: list[str]):
-        self.scope, self.catalog, self.fixes = scope, catalog, fixes
+    def __init__(self, scope: Scope, catalog: SchemaCatalog, fixes: list[str], question: str = ""):
+        self.scope, self.catalog, self.fixes, self.question = scope, catalog, fixes, question
         self.tables: dict[str, Table] = {}  # alias (lower) → catalog table
         self.alias_case: dict[str, str] = {}
         for name, source in scope.sources.items():
@@ -150,6 +151,8 @@ class _ScopeLinker:
                 continue
             for alias, inside in self.tables.items():
                 options += [(table, name, e) for e in _edges(inside, alias, table)]
+        if len(options) > 1:
+            options = self._by_role(options)
         if len(options) != 1:
             return
         table, name, edge = options[0]
@@ -164,6 +167,19 @@ class _ScopeLinker:
         self.alias_case[alias.lower()] = alias
         self.joined.append(alias.lower())
         self._set(col, alias.lower(), name, f"{before} → {alias}.{name} (joined {table.name} on {edge.local} = {edge.remote})")
+
+    def _by_role(self, options: list) -> list:
+        """Two keys from one query table to the same table (`SourceAirport`, `DestAirport`): the one
+        the question's direction words ask for, if exactly one."""
+        if len({(t.name, n, e.alias) for t, n, e in options}) != 1:
+            return options
+        choice = pick_by_role([self._fk_column(e) for _, _, e in options], self.question)
+        return options if choice is None else [options[choice]]
+
+    @staticmethod
+    def _fk_column(edge: _Edge) -> str:
+        """The referencing side's column: the one that carries a role in its name."""
+        return edge.local if column_role(edge.local) else edge.remote
 
     def _new_alias(self, table: Table) -> str:
         aliased = [a for a, t in self.tables.items() if a != t.name.lower()]
@@ -193,13 +209,15 @@ class _ScopeLinker:
         return f"{self.alias_case[alias]}.{name}" if len(self.tables) > 1 else name
 
 
-def link_columns(tree: exp.Expression, catalog: SchemaCatalog) -> list[str]:
-    """Fix misnamed or misplaced columns in place; returns one line per fix (empty: nothing changed)."""
+def link_columns(tree: exp.Expression, catalog: SchemaCatalog, question: str = "") -> list[str]:
+    """Fix misnamed or misplaced columns in place; returns one line per fix (empty: nothing changed).
+
+    The `question` only picks between two foreign keys to one table (see `join_roles`)."""
     fixes: list[str] = []
     try:
         scopes = traverse_scope(tree)
     except SqlglotError:
         return fixes
     for scope in scopes:
-        _ScopeLinker(scope, catalog, fixes).run()
+        _ScopeLinker(scope, catalog, fixes, question).run()
     return fixes

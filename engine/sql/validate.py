@@ -26,7 +26,7 @@ class CheckedSql:
 @dataclass
 class _Check:
     """What the rules read: the catalog, the target dialect and row cap; the stored values and the
-    question for literal linking; `fixes` collects what the linking rules changed."""
+    question for literal linking (the question also picks between two keys a join could use); `fixes` collects what the linking rules changed."""
 
     catalog: SchemaCatalog
     dialect: str
@@ -51,7 +51,7 @@ def _tables(tree, c: _Check):
 
 
 def _link_columns(tree, c: _Check):
-    c.fixes.extend(link_columns(tree, c.catalog))
+    c.fixes.extend(link_columns(tree, c.catalog, c.question))
     return tree
 
 
