@@ -183,3 +183,16 @@ def test_as_ask_measures_with_the_saved_settings_as_levers(tmp_path):
     levers = json.loads((tmp_path / "r.json").read_text())["levers"]
     assert levers["mode"] == "auto" and levers["failure_samples"] == 2 and levers["rag_fallback"] is False
     assert levers["skeleton_samples"] == 0  # an explicit --lever wins over the settings
+
+
+def test_questions_whose_gold_finds_nothing_are_flagged_and_reported_apart(tmp_path):
+    data = tmp_path / "two.json"
+    data.write_text(json.dumps([
+        {"db_id": "chinook", "question": "Which artists are called Nobody At All?", "query": "SELECT Name FROM Artist WHERE Name = 'Nobody At All'"},
+        {"db_id": "chinook", "question": "How many artists are there?", "query": "SELECT count(*) FROM Artist"},
+    ]))
+    out = run_eval("--dataset", str(data), "--db", f"sqlite:///{CHINOOK}", "--mode", "zero-shot",
+                   "--workspace", str(tmp_path / "ws"), "--json", str(tmp_path / "r.json"))
+    assert "EX w/o empty golds" in out.stdout and EX_LINE.match(out.stdout.strip().splitlines()[-1])
+    items = json.loads((tmp_path / "r.json").read_text())["items"]["zero-shot"]
+    assert ["empty_gold" in i["flags"] for i in items] == [True, False]
