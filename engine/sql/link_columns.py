@@ -20,6 +20,7 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from engine.catalog.model import SchemaCatalog, Table
 from engine.sql.join_roles import column_role, pick_by_role
+from engine.sql.joins import add_join, new_alias
 
 
 def _norm(name: str) -> str:
@@ -156,13 +157,8 @@ class _ScopeLinker:
         if len(options) != 1:
             return
         table, name, edge = options[0]
-        alias = self._new_alias(table)
-        join = exp.Join(
-            this=exp.Table(this=exp.to_identifier(table.name), alias=exp.TableAlias(this=exp.to_identifier(alias)))
-            if alias != table.name else exp.Table(this=exp.to_identifier(table.name)),
-            on=exp.EQ(this=exp.column(edge.local, table=self.alias_case[edge.alias]), expression=exp.column(edge.remote, table=alias)),
-        )
-        self.select.append("joins", join)
+        alias = new_alias({a: t.name for a, t in self.tables.items()}, table.name)
+        add_join(self.select, table.name, alias, exp.column(edge.local, table=self.alias_case[edge.alias]), edge.remote)
         self.tables[alias.lower()] = table
         self.alias_case[alias.lower()] = alias
         self.joined.append(alias.lower())
@@ -180,15 +176,6 @@ class _ScopeLinker:
     def _fk_column(edge: _Edge) -> str:
         """The referencing side's column: the one that carries a role in its name."""
         return edge.local if column_role(edge.local) else edge.remote
-
-    def _new_alias(self, table: Table) -> str:
-        aliased = [a for a, t in self.tables.items() if a != t.name.lower()]
-        if not aliased:
-            return table.name
-        n = len(self.tables) + 1
-        while f"t{n}" in self.tables:
-            n += 1
-        return f"T{n}"
 
     def _qualify_ambiguous(self) -> None:
         """After a join, bare columns the old tables had may now be ambiguous: pin them to their owner."""

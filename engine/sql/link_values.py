@@ -8,7 +8,8 @@ of that column and exactly one stored value is the same text in another case, a 
 it, or a phrase of the question that contains it, the literal is replaced and the trace says so.
 When the column cannot hold it at all but exactly one other column of the query's tables stores
 it (`car_makers.Country = 'france'`, Country being a key; `countries.CountryName` has 'france'),
-the comparison moves to that column.
+the comparison moves to that column; when the column is a key of a table the query left out
+(`Album.ArtistId = 'AC/DC'`), that table is joined and its one column storing the value compared.
 
 What counts as stored is the value index (engine.retrieval.value_link): a column it did not read
 whole, or a literal it never indexes (too short, digits), is left as written, since "not in the
@@ -27,6 +28,7 @@ from sqlglot.optimizer.scope import traverse_scope
 
 from engine.catalog.model import SchemaCatalog
 from engine.prompt.schema_text import type_family
+from engine.sql.joins import add_join, new_alias
 
 NEAR = 0.8  # difflib ratio for a misspelt literal ('Asian' / 'Asia' is 0.89)
 PHRASE_NEAR = 0.85  # for a phrase of the question: stricter, there are many of them
@@ -64,6 +66,11 @@ def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValu
                     fixes.append(f"{before} → {col.sql()} = '{moved}' (the value is stored there, not in {where})")
                     lit.replace(exp.Literal.string(moved))
                     continue
+                if new is None and not stored and isinstance(col.parent, exp.EQ | exp.NEQ) and (
+                        joined := _joined_column(col, lit, table, scope, aliases, catalog, values, question, grams)):
+                    fixes.append(f"{before} → {col.sql()} = '{joined[1]}' (a key of {joined[0]}, which stores the value: joined it)")
+                    lit.replace(exp.Literal.string(joined[1]))
+                    continue
                 if new is None and stored:
                     new = respell(lit.this, stored, question, grams)
                 if new is not None:
@@ -87,6 +94,36 @@ def _other_column(col: exp.Column, lit: exp.Literal, table: str, aliases: dict, 
     col.set("this", exp.to_identifier(c))
     col.set("table", exp.to_identifier(aliases[owner[0]][0]) if len(aliases) > 1 or col.table else None)
     return v
+
+
+def _joined_column(col, lit, table, scope, aliases, catalog, values, question, grams) -> tuple[str, str] | None:
+    """A key compared with a name (`Album.ArtistId = 'AC/DC'`): join the table the key references
+    and compare the one column of it that stores the name (`Artist.Name = 'AC/DC'`)."""
+    t, c = _catalog_column(catalog, table, col.name)
+    select = scope.expression
+    if c is None or not isinstance(select, exp.Select):
+        return None
+    fks = [fk for fk in t.foreign_keys if len(fk.columns) == 1 and fk.columns[0].lower() == c.name.lower()]
+    ref = catalog.table(fks[0].ref_table) if len(fks) == 1 else None
+    if ref is None or any(name.lower() == ref.name.lower() for _, name in aliases.values()):
+        return None  # a table already in the query was _other_column's to use
+    hits = {(rc, v) for rt, rc, v in values.places(lit.this) if rt.lower() == ref.name.lower() and v == v.strip()}
+    if not hits:  # not stored as written: a respelling the question supports ('AAC' → 'AAC audio file')
+        for rc in ref.columns:
+            if (stored := values.column_values(ref.name, rc.name)) and (v := respell(lit.this, stored, question, grams)):
+                hits.add((rc.name, v))
+    if len(hits) != 1:
+        return None
+    (ref_col, value), = hits
+    owner = [case for a, (case, name) in aliases.items() if (a == col.table.lower() if col.table else name.lower() == table.lower())]
+    if len(owner) != 1:
+        return None
+    alias = new_alias({a: name for a, (_, name) in aliases.items()}, ref.name)
+    add_join(select, ref.name, alias, exp.column(c.name, table=owner[0]), fks[0].ref_columns[0])
+    col.set("this", exp.to_identifier(ref_col))
+    col.set("table", exp.to_identifier(alias))
+    aliases[alias.lower()] = (alias, ref.name)
+    return ref.name, value
 
 
 def respell(literal: str, stored: set[str], question: str, grams: list[str], same_text_only: bool = False) -> str | None:

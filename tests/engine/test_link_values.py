@@ -129,3 +129,23 @@ def test_with_the_real_fine_tuned_model(chinook_url, workspace, tmp_path):
     # the model misspells the address the question gives; the stored one is found and the row returned
     assert "'luisg@embracer.com.br' → 'luisg@embraer.com.br' (the value Customer.Email stores)" in res.trace.attempts[0].fixes
     assert res.ok and res.rows == [["Luís", "Gonçalves"]]
+
+
+def test_a_key_compared_with_a_name_joins_the_table_that_stores_it(chinook):
+    out = _check("SELECT COUNT(*) FROM Album WHERE ArtistId = 'Metallica'", 'How many albums does "Metallica" have?', chinook)
+    assert out.sql == "SELECT COUNT(*) FROM Album JOIN Artist ON Album.ArtistId = Artist.ArtistId WHERE Artist.Name = 'Metallica'"
+    assert out.fixes == ["ArtistId = 'Metallica' → Artist.Name = 'Metallica' (a key of Artist, which stores the value: joined it)"]
+    db = Database(URL)
+    assert db.run(out.sql).rows == [[10]]
+    db.close()
+
+
+def test_the_joined_value_is_respelt_as_the_question_names_it_and_aliases_follow_the_query(chinook):
+    out = _check("SELECT COUNT(*) FROM Track AS T1 JOIN PlaylistTrack AS T2 ON T1.TrackId = T2.TrackId WHERE T1.MediaTypeId = 'AAC'",
+                 "How many tracks are in the AAC audio file media type?", chinook)
+    assert "JOIN MediaType AS T3 ON T1.MediaTypeId = T3.MediaTypeId WHERE T3.Name = 'AAC audio file'" in out.sql
+
+
+def test_a_key_whose_table_has_no_such_value_is_left_for_the_checks(chinook):
+    out = _check("SELECT COUNT(*) FROM Album WHERE ArtistId = 'Nobody We Know'", "albums of Nobody We Know", chinook)
+    assert out.fixes == [] and "JOIN" not in out.sql
