@@ -23,3 +23,16 @@ def add_join(select: exp.Select, table: str, alias: str, local: exp.Column, remo
     if alias != table:
         source.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
     select.append("joins", exp.Join(this=source, on=exp.EQ(this=local, expression=exp.column(remote, table=alias))))
+
+
+def pin_bare_columns(select: exp.Select, tables: dict[str, object], joined) -> None:
+    """After joining `joined`, a bare column it shares with the query's own tables would be
+    ambiguous (`GROUP BY ArtistId` once Artist joins Album): pin it to the one old table that has it.
+
+    `tables` maps each old alias, as written, to its catalog table; subqueries are left alone."""
+    for col in select.find_all(exp.Column):
+        if col.table or col.find_ancestor(exp.Select) is not select or not joined.column(col.name):
+            continue
+        owners = [alias for alias, t in tables.items() if t.column(col.name)]
+        if len(owners) == 1:
+            col.set("table", exp.to_identifier(owners[0]))

@@ -28,7 +28,7 @@ from sqlglot.optimizer.scope import traverse_scope
 
 from engine.catalog.model import SchemaCatalog
 from engine.prompt.schema_text import type_family
-from engine.sql.joins import add_join, new_alias
+from engine.sql.joins import add_join, new_alias, pin_bare_columns
 
 NEAR = 0.8  # difflib ratio for a misspelt literal ('Asian' / 'Asia' is 0.89)
 PHRASE_NEAR = 0.85  # for a phrase of the question: stricter, there are many of them
@@ -119,6 +119,7 @@ def _joined_column(col, lit, table, scope, aliases, catalog, values, question, g
     if len(owner) != 1:
         return None
     alias = new_alias({a: name for a, (_, name) in aliases.items()}, ref.name)
+    pin_bare_columns(select, {case: catalog.table(name) for case, name in aliases.values()}, ref)
     add_join(select, ref.name, alias, exp.column(c.name, table=owner[0]), fks[0].ref_columns[0])
     col.set("this", exp.to_identifier(ref_col))
     col.set("table", exp.to_identifier(alias))
