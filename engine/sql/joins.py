@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from engine.catalog.model import ForeignKey, SchemaCatalog, Table
+
 
 def new_alias(aliases: dict[str, str], table: str) -> str:
     """`table` itself when the query names its tables bare, else the next free `Tn`.
@@ -36,3 +38,19 @@ def pin_bare_columns(select: exp.Select, tables: dict[str, object], joined) -> N
         owners = [alias for alias, t in tables.items() if t.column(col.name)]
         if len(owners) == 1:
             col.set("table", exp.to_identifier(owners[0]))
+
+
+def key_reference(table: Table, column: str) -> ForeignKey | None:
+    """The one single-column foreign key `column` of `table` is, if it is one."""
+    fks = [fk for fk in table.foreign_keys if len(fk.columns) == 1 and fk.columns[0].lower() == column.lower()]
+    return fks[0] if len(fks) == 1 else None
+
+
+def join_reference(select: exp.Select, aliases: dict[str, tuple[str, str]], catalog: SchemaCatalog,
+                   owner: str, key: str, fk: ForeignKey, ref: Table) -> str:
+    """Join `ref` on `owner.key = ref.<the key it references>`, pinning bare columns the join would
+    make ambiguous; returns the alias `ref` got. `aliases`: alias (lower) → (alias as written, table name)."""
+    alias = new_alias({a: name for a, (_, name) in aliases.items()}, ref.name)
+    pin_bare_columns(select, {case: catalog.table(name) for case, name in aliases.values()}, ref)
+    add_join(select, ref.name, alias, exp.column(key, table=owner), fk.ref_columns[0])
+    return alias

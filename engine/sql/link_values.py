@@ -28,7 +28,7 @@ from sqlglot.optimizer.scope import traverse_scope
 
 from engine.catalog.model import SchemaCatalog
 from engine.prompt.schema_text import type_family
-from engine.sql.joins import add_join, new_alias, pin_bare_columns
+from engine.sql.joins import join_reference, key_reference
 
 NEAR = 0.8  # difflib ratio for a misspelt literal ('Asian' / 'Asia' is 0.89)
 PHRASE_NEAR = 0.85  # for a phrase of the question: stricter, there are many of them
@@ -103,8 +103,8 @@ def _joined_column(col, lit, table, scope, aliases, catalog, values, question, g
     select = scope.expression
     if c is None or not isinstance(select, exp.Select):
         return None
-    fks = [fk for fk in t.foreign_keys if len(fk.columns) == 1 and fk.columns[0].lower() == c.name.lower()]
-    ref = catalog.table(fks[0].ref_table) if len(fks) == 1 else None
+    fk = key_reference(t, c.name)
+    ref = catalog.table(fk.ref_table) if fk else None
     if ref is None or any(name.lower() == ref.name.lower() for _, name in aliases.values()):
         return None  # a table already in the query was _other_column's to use
     hits = {(rc, v) for rt, rc, v in values.places(lit.this) if rt.lower() == ref.name.lower() and v == v.strip()}
@@ -118,9 +118,7 @@ def _joined_column(col, lit, table, scope, aliases, catalog, values, question, g
     owner = [case for a, (case, name) in aliases.items() if (a == col.table.lower() if col.table else name.lower() == table.lower())]
     if len(owner) != 1:
         return None
-    alias = new_alias({a: name for a, (_, name) in aliases.items()}, ref.name)
-    pin_bare_columns(select, {case: catalog.table(name) for case, name in aliases.values()}, ref)
-    add_join(select, ref.name, alias, exp.column(c.name, table=owner[0]), fks[0].ref_columns[0])
+    alias = join_reference(select, aliases, catalog, owner[0], c.name, fk, ref)
     col.set("this", exp.to_identifier(ref_col))
     col.set("table", exp.to_identifier(alias))
     aliases[alias.lower()] = (alias, ref.name)

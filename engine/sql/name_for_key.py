@@ -15,7 +15,7 @@ import re
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog, Table
-from engine.sql.joins import add_join, new_alias, pin_bare_columns
+from engine.sql.joins import join_reference, key_reference
 
 _ASKS_NAME = re.compile(r"\bnames?\b|\bwhich\b|^who\b", re.I)
 _ASKS_KEY = re.compile(r"\bids?\b|identif|\bcodes?\b|\bnumbers?\b|\bkeys?\b", re.I)
@@ -50,15 +50,15 @@ def name_for_key(tree: exp.Expression, catalog: SchemaCatalog, question: str) ->
         return []
     owner_alias, table = owners[0][0], catalog.table(owners[0][1])
     key = table.column(col.name)
-    fks = [fk for fk in table.foreign_keys if len(fk.columns) == 1 and fk.columns[0].lower() == key.name.lower()]
+    fk = key_reference(table, key.name)
     before = col.sql()
-    if key.primary_key and not fks:
+    if key.primary_key and not fk:
         if not (name := name_column(table)):
             return []
         col.set("this", exp.to_identifier(name))
         _group_by_too(tree, key.name, col)
         return [f"{before} → {col.sql()} (the question asks for names, not keys)"]
-    ref = catalog.table(fks[0].ref_table) if len(fks) == 1 else None
+    ref = catalog.table(fk.ref_table) if fk else None
     if ref is None or not (name := name_column(ref)):
         return []
     present = [case for case, n in aliases.values() if n.lower() == ref.name.lower()]
@@ -67,9 +67,7 @@ def name_for_key(tree: exp.Expression, catalog: SchemaCatalog, question: str) ->
     if present:
         alias = present[0]
     else:
-        alias = new_alias({a: n for a, (_, n) in aliases.items()}, ref.name)
-        pin_bare_columns(tree, {case: catalog.table(n) for case, n in aliases.values()}, ref)
-        add_join(tree, ref.name, alias, exp.column(key.name, table=owner_alias), fks[0].ref_columns[0])
+        alias = join_reference(tree, aliases, catalog, owner_alias, key.name, fk, ref)
     col.set("this", exp.to_identifier(name))
     col.set("table", exp.to_identifier(alias))
     _group_by_too(tree, key.name, col)
