@@ -15,6 +15,7 @@ from engine.sql.link_values import StoredValues, link_values
 from engine.sql.name_for_key import name_for_key
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
+from engine.sql.unused_joins import drop_unused_joins
 
 
 @dataclass
@@ -67,6 +68,11 @@ def _link_values(tree, c: _Check):
     return tree
 
 
+def _unused_joins(tree, c: _Check):
+    c.fixes.extend(drop_unused_joins(tree, c.catalog, c.question))
+    return tree
+
+
 def _name_for_key(tree, c: _Check):
     c.fixes.extend(name_for_key(tree, c.catalog, c.question))
     return tree
@@ -76,8 +82,8 @@ def _limit(tree, c: _Check):
     return cap_rows(tree, c.cap)
 
 
-RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _name_for_key, _limit)
-REWRITES = {_link_tables, _link_columns, _link_values, _name_for_key}  # rules that change what the author wrote: only for model output
+RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _unused_joins, _name_for_key, _limit)
+REWRITES = {_link_tables, _link_columns, _link_values, _unused_joins, _name_for_key}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(
