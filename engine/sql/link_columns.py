@@ -88,11 +88,42 @@ class _ScopeLinker:
         if not self.tables or self.select is None or len(self.tables) != len(self.scope.sources):
             return  # derived tables or CTEs: their columns are not the catalog's
         for col in list(self.scope.columns):
-            if col.name == "*" or (not col.table and col.name.lower() in self.output_names):
+            if col.name == "*" or (not col.table and col.name.lower() in self.output_names) or self._inner(col) or self._outer(col):
                 continue
             self._link(col)
         if self.joined:
             self._qualify_ambiguous()
+
+    def _inner(self, col: exp.Column) -> bool:
+        """A column of a subquery that its own tables have: SQL resolves it there, not here.
+
+        sqlglot's scope cannot tell without the schema, so it lists every bare subquery column as
+        possibly correlated (`… IN (SELECT AlbumId FROM Album WHERE Title = 'x')` gives the outer
+        scope `Title`); linking those here would join Album into the outer query."""
+        inner = col.find_ancestor(exp.Select)
+        if inner is None or inner is self.select:
+            return False
+        own = {}
+        for src in [inner.args.get("from_")] + list(inner.args.get("joins") or []):
+            if src is not None and isinstance(src.this, exp.Table) and (t := self.catalog.table(src.this.name)):
+                own[src.this.alias_or_name.lower()] = t
+        if col.table:
+            return col.table.lower() in own
+        return any(t.column(col.name) for t in own.values())
+
+    def _outer(self, col: exp.Column) -> bool:
+        """A correlated reference (`T.Milliseconds` inside a subquery, `T` an alias of the query
+        around it): that query's linker owns it."""
+        if not col.table or col.table.lower() in self.tables or self.select is None:
+            return False
+        outer = self.select.parent
+        while outer is not None:
+            if isinstance(outer, exp.Select):
+                for src in [outer.args.get("from_")] + list(outer.args.get("joins") or []):
+                    if src is not None and src.this.alias_or_name.lower() == col.table.lower():
+                        return True
+            outer = outer.parent
+        return False
 
     def _join_keys(self) -> set[str]:
         """Column names joined by equality (`T1.x = T2.x`): a bare `x` means the same value on both sides."""

@@ -13,6 +13,7 @@ from engine.sql.link_columns import link_columns
 from engine.sql.link_tables import link_tables
 from engine.sql.link_values import StoredValues, link_values
 from engine.sql.name_for_key import name_for_key
+from engine.sql.order_direction import fix_order_direction
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
 from engine.sql.unused_joins import drop_unused_joins
@@ -78,12 +79,17 @@ def _name_for_key(tree, c: _Check):
     return tree
 
 
+def _order_direction(tree, c: _Check):
+    c.fixes.extend(fix_order_direction(tree, c.question, c.dialect))
+    return tree
+
+
 def _limit(tree, c: _Check):
     return cap_rows(tree, c.cap)
 
 
-RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _unused_joins, _name_for_key, _limit)
-REWRITES = {_link_tables, _link_columns, _link_values, _unused_joins, _name_for_key}  # rules that change what the author wrote: only for model output
+RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _unused_joins, _name_for_key, _order_direction, _limit)
+REWRITES = {_link_tables, _link_columns, _link_values, _unused_joins, _name_for_key, _order_direction}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(

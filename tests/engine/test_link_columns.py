@@ -106,3 +106,14 @@ def test_an_undefined_alias_on_a_column_two_tables_have_is_not_guessed(catalog):
     with pytest.raises(SqlRejected) as err:
         linked("SELECT T3.Name FROM Artist AS T1 JOIN Genre AS T2 ON T1.ArtistId = T2.GenreId", catalog)
     assert err.value.rule == "ambiguous_column"
+
+
+def test_a_subquery_column_its_own_table_has_is_not_linked_in_the_outer_query():
+    """sqlglot lists a subquery's bare columns as possibly correlated; SQL resolves them inside."""
+    from tests.conftest import CHINOOK
+
+    catalog = reflect_catalog(f"sqlite:///{CHINOOK}", samples=False)
+    for sql in ("SELECT Name FROM Track WHERE AlbumId IN (SELECT AlbumId FROM Album WHERE Title = 'x')",
+                "SELECT Name FROM Track AS T WHERE AlbumId IN (SELECT AlbumId FROM Album WHERE T.Milliseconds > 5)"):
+        out = check_sql(sql, catalog, row_cap=None, link=True, question="Which tracks?")
+        assert (out.sql, out.fixes) == (sql, [])
