@@ -16,6 +16,7 @@ from engine.sql.name_for_key import name_for_key
 from engine.sql.order_direction import fix_order_direction
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
+from engine.sql.text_aggregate import fix_text_aggregates
 from engine.sql.unused_joins import drop_unused_joins
 
 
@@ -69,6 +70,11 @@ def _link_values(tree, c: _Check):
     return tree
 
 
+def _text_aggregates(tree, c: _Check):
+    c.fixes.extend(fix_text_aggregates(tree, c.catalog, c.question))
+    return tree
+
+
 def _unused_joins(tree, c: _Check):
     c.fixes.extend(drop_unused_joins(tree, c.catalog, c.question))
     return tree
@@ -88,8 +94,9 @@ def _limit(tree, c: _Check):
     return cap_rows(tree, c.cap)
 
 
-RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _unused_joins, _name_for_key, _order_direction, _limit)
-REWRITES = {_link_tables, _link_columns, _link_values, _unused_joins, _name_for_key, _order_direction}  # rules that change what the author wrote: only for model output
+RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _text_aggregates, _unused_joins, _name_for_key,
+         _order_direction, _limit)
+REWRITES = {_link_tables, _link_columns, _link_values, _text_aggregates, _unused_joins, _name_for_key, _order_direction}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(

@@ -1,0 +1,79 @@
+"""A sum or average of a text column: point it at the numeric column the question names.
+
+`SUM(LocalName)` for "the total surface area", `AVG(LocalName)` for "the average life expectancy":
+SQLite sums text as 0 and PostgreSQL refuses, so the answer is wrong either way. When SUM or AVG
+takes a text column the question does not name, and exactly one numeric column of that table
+(not a key, not already in the query) has every word of its name in the question (`SurfaceArea`:
+"surface", "area"), the aggregate takes that column instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from engine.catalog.model import Column, SchemaCatalog, Table
+from engine.prompt.schema_text import type_family
+
+_WORDS = re.compile(r"[a-z]+")
+_SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _asked(question: str) -> set[str]:
+    words = set(_WORDS.findall(question.lower()))
+    return words | {w[:-1] for w in words if w.endswith("s") and len(w) > 3}
+
+
+def _name_words(name: str) -> list[str]:
+    """`SurfaceArea` → [surface, area]; `life_expectancy` → [life, expectancy]."""
+    return [p.lower() for chunk in name.split("_") for p in _SPLIT.findall(chunk) if len(p) > 1]
+
+
+def _numeric(c: Column) -> bool:
+    return type_family(c.type) in ("INTEGER", "REAL")
+
+
+def fix_text_aggregates(tree: exp.Expression, catalog: SchemaCatalog, question: str) -> list[str]:
+    """Repoint, in place, every SUM/AVG of a text column as above; returns the fixes, in words."""
+    if not question:
+        return []
+    asked, fixes = _asked(question), []
+    for select in tree.find_all(exp.Select):
+        tables = _tables(select, catalog)
+        if tables is None:
+            continue
+        used = {c.name.lower() for c in select.find_all(exp.Column)}
+        for agg in select.find_all(exp.Sum, exp.Avg):
+            col = agg.this
+            if agg.find_ancestor(exp.Select) is not select or not isinstance(col, exp.Column):
+                continue
+            owners = [t for a, t in tables.items() if (a == col.table.lower() if col.table else t.column(col.name))]
+            if len(owners) != 1 or not (current := owners[0].column(col.name)) or _numeric(current):
+                continue
+            if all(w in asked for w in _name_words(current.name)):
+                continue  # the question names it: a number stored as text (`MPG`), not a slip
+            named = [c for c in owners[0].columns if _numeric(c) and not _is_key(owners[0], c) and c.name.lower() not in used
+                     and (words := _name_words(c.name)) and all(w in asked for w in words)]
+            if len(named) != 1:
+                continue
+            before = agg.sql()
+            col.set("this", exp.to_identifier(named[0].name))
+            fixes.append(f"{before} → {agg.sql()} ({current.name} holds text; the question asks for {named[0].name})")
+    return fixes
+
+
+def _tables(select: exp.Select, catalog: SchemaCatalog) -> dict[str, Table] | None:
+    """Alias (lower) → catalog table for the select's own sources; None when one is not a catalog table."""
+    tables = {}
+    for src in [select.args.get("from_")] + list(select.args.get("joins") or []):
+        if src is None:
+            continue
+        if not isinstance(src.this, exp.Table) or not (t := catalog.table(src.this.name)):
+            return None
+        tables[src.this.alias_or_name.lower()] = t
+    return tables or None
+
+
+def _is_key(table: Table, c: Column) -> bool:
+    return c.primary_key or any([c.name.lower()] == [x.lower() for x in fk.columns] for fk in table.foreign_keys)
