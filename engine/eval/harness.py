@@ -180,10 +180,13 @@ def evaluate(
     checkpoint: Callable[[EvalReport], None] | None = None,
     checkpoint_every: int = 25,
     prior: dict[str, dict[int, ItemResult]] | None = None,
+    guard_items: list[EvalItem] | None = None,
 ) -> EvalReport:
     """Evaluate every item in every mode; `checkpoint` gets the report so far every
     `checkpoint_every` answers (marked partial), so a killed hour-long run keeps its figures,
-    and `prior` (mode -> index -> result, from such a file) is taken as answered, so it resumes."""
+    and `prior` (mode -> index -> result, from such a file) is taken as answered, so it resumes.
+    `guard_items` (default: `items`) are what the leakage guard keeps out of the examples: the whole
+    dataset when a run evaluates a sample or a shard of it, since Spider's paraphrase pairs share gold SQL."""
     from engine.llm.loader import load_model
 
     registry = ModelRegistry(workspace.models_dir)
@@ -195,7 +198,8 @@ def evaluate(
         ft_name = ft_model or next((s.name for s in reversed(registry.list()) if s.adapter and s.base == chosen.name), None)
 
     # leakage guard: nothing evaluated may come back as a few-shot example
-    exclude = {normalise(it.question) for it in items} | {normalise(g) for it in items for g in it.gold}
+    guarded = items if guard_items is None else guard_items
+    exclude = {normalise(it.question) for it in guarded} | {normalise(g) for it in guarded for g in it.gold}
     pool_idx, excluded, pool_size = None, 0, 0
     if example_pairs is not None:
         clean = [p for p in example_pairs if normalise(p.question) not in exclude and normalise(p.sql) not in exclude]
@@ -343,7 +347,7 @@ def format_report(report: EvalReport) -> str:
     if report.levers:
         lines.append("levers: " + ", ".join(f"{k}={v}" for k, v in report.levers.items()))
     lines.append(
-        f"leakage guard: examples index excludes every evaluated question and gold SQL "
+        f"leakage guard: examples index excludes every question and gold SQL of the dataset "
         f"({report.leakage_excluded} pairs removed, {report.example_pool} in the pool)"
     )
     head = f"{'':<22}" + "".join(f"{m:>{w}}" for m in modes)
@@ -385,6 +389,7 @@ def run_eval_cli(args: argparse.Namespace) -> int:
         return 2
     if args.dataset.name == "dev.json":
         spider_flags(items, args.dataset.parent / "dev_databases.json")
+    whole = items  # the leakage guard keeps every question of the file out of the examples, not just this slice's
     if args.sample:  # a fixed-seed random sample spread over all databases
         import random
 
@@ -425,6 +430,7 @@ def run_eval_cli(args: argparse.Namespace) -> int:
             items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules,
             args.ft_model, levers, threads,
             checkpoint=(lambda r: _write_report(args.json_out, r)) if args.json_out else None, prior=prior,
+            guard_items=whole,
         )
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
