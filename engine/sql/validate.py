@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
+from engine.sql.asked_name import show_asked_name
 from engine.sql.guard import parse_single_select
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
@@ -85,6 +86,11 @@ def _name_for_key(tree, c: _Check):
     return tree
 
 
+def _asked_name(tree, c: _Check):
+    c.fixes.extend(show_asked_name(tree, c.catalog, c.question))
+    return tree
+
+
 def _order_direction(tree, c: _Check):
     c.fixes.extend(fix_order_direction(tree, c.question, c.dialect))
     return tree
@@ -95,8 +101,9 @@ def _limit(tree, c: _Check):
 
 
 RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _text_aggregates, _unused_joins, _name_for_key,
-         _order_direction, _limit)
-REWRITES = {_link_tables, _link_columns, _link_values, _text_aggregates, _unused_joins, _name_for_key, _order_direction}  # rules that change what the author wrote: only for model output
+         _asked_name, _order_direction, _limit)
+REWRITES = {_link_tables, _link_columns, _link_values, _text_aggregates, _unused_joins, _name_for_key, _asked_name,
+            _order_direction}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(
