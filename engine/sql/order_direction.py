@@ -21,11 +21,14 @@ _NEW = re.compile(r"\b(youngest|newest|latest|most recent(ly)?)\b")
 _OLD = re.compile(r"\b(oldest|earliest)\b")
 _TIME = re.compile(r"date|year|time|birth|dob|founded|established|opened|built|day", re.I)
 _AGE = re.compile(r"\bage\b|_age$|^age", re.I)
+_RANGE = re.compile(r"\bfrom (the )?\w+ (\w+ )?to (the )?\w+\b")  # "from the best ratings to the lowest" orders every row
 
 
 def _wanted(question: str, key: exp.Expression) -> bool | None:
     """True for descending, False for ascending, None when the question does not settle it."""
     text = question.lower()
+    if _RANGE.search(text):
+        return None
     new, old = bool(_NEW.search(text)), bool(_OLD.search(text))
     text = _NEW.sub(" ", _OLD.sub(" ", text))  # "most recent" is a time word, not a "most"
     high, low = bool(_HIGH.search(text)), bool(_LOW.search(text))

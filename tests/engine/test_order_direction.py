@@ -46,6 +46,7 @@ def test_direction_follows_the_question(chinook, sql, question, now):
     ("SELECT Name FROM Track ORDER BY Milliseconds DESC LIMIT 1", "Which track is longest, and which is the least played?"),  # both ways
     ("SELECT Name FROM Artist ORDER BY Name DESC LIMIT 3", "Which artists have at least 3 albums?"),  # "at least" is no superlative
     ("SELECT Name FROM Track ORDER BY Milliseconds DESC", "Which tracks are the shortest?"),  # no LIMIT: a listing, whose order may be a choice
+    ("SELECT Name FROM Track ORDER BY Milliseconds DESC LIMIT 1", "List tracks from the best ones to the shortest"),  # a range
     ("SELECT FirstName FROM Employee ORDER BY EmployeeId DESC LIMIT 1", "Who is the youngest employee?"),  # age word, key no age or date
     ("SELECT Name FROM Track WHERE AlbumId IN (SELECT AlbumId FROM Album ORDER BY Title LIMIT 5) ORDER BY Bytes DESC LIMIT 1",
      "The smallest track of the first albums?"),  # two sorted parts
