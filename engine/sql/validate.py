@@ -55,11 +55,6 @@ def _tables(tree, c: _Check):
     return tree
 
 
-def _link_columns(tree, c: _Check):
-    c.fixes.extend(link_columns(tree, c.catalog, c.question))
-    return tree
-
-
 def _columns(tree, c: _Check):
     check_columns(tree, c.catalog, c.dialect)
     return tree
@@ -71,24 +66,21 @@ def _link_values(tree, c: _Check):
     return tree
 
 
-def _text_aggregates(tree, c: _Check):
-    c.fixes.extend(fix_text_aggregates(tree, c.catalog, c.question))
-    return tree
+def _rewrite(fix):
+    """A rule from a rewrite that reads the catalog and the question, changes the tree in place and
+    returns what it changed, in words, for the trace."""
+    def rule(tree, c: _Check):
+        c.fixes.extend(fix(tree, c.catalog, c.question))
+        return tree
+
+    return rule
 
 
-def _unused_joins(tree, c: _Check):
-    c.fixes.extend(drop_unused_joins(tree, c.catalog, c.question))
-    return tree
-
-
-def _name_for_key(tree, c: _Check):
-    c.fixes.extend(name_for_key(tree, c.catalog, c.question))
-    return tree
-
-
-def _asked_name(tree, c: _Check):
-    c.fixes.extend(show_asked_name(tree, c.catalog, c.question))
-    return tree
+_link_columns = _rewrite(link_columns)
+_text_aggregates = _rewrite(fix_text_aggregates)
+_unused_joins = _rewrite(drop_unused_joins)
+_name_for_key = _rewrite(name_for_key)
+_asked_name = _rewrite(show_asked_name)
 
 
 def _order_direction(tree, c: _Check):

@@ -2,20 +2,8 @@
 
 import pytest
 
-from engine.catalog.reflect import reflect_catalog
-from engine.execute.runner import Database
 from engine.sql.asked_name import asked_table
 from engine.sql.validate import check_sql
-from tests.conftest import CHINOOK
-
-URL = f"sqlite:///{CHINOOK}"
-
-
-@pytest.fixture(scope="module")
-def chinook():
-    db = Database(URL)
-    yield reflect_catalog(URL, samples=False), db
-    db.close()
 
 
 def test_the_asked_tables_name_is_shown_grouped_and_joined(chinook):

@@ -2,19 +2,7 @@
 
 import pytest
 
-from engine.catalog.reflect import reflect_catalog
-from engine.execute.runner import Database
 from engine.sql.validate import check_sql
-from tests.conftest import CHINOOK
-
-URL = f"sqlite:///{CHINOOK}"
-
-
-@pytest.fixture(scope="module")
-def chinook():
-    db = Database(URL)
-    yield reflect_catalog(URL, samples=False), db
-    db.close()
 
 
 def test_the_fewest_is_the_lowest_count(chinook):
