@@ -15,8 +15,8 @@ import re
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog, Table
-from engine.sql.joins import join_reference
-from engine.sql.link_tables import _forms
+from engine.sql.joins import column_owners, join_reference, query_tables
+from engine.sql.link_tables import name_forms
 from engine.sql.name_for_key import name_column
 
 _AFTER = (re.compile(r"\bnames? of (?:the |all |each |every |a )?((?:[a-z]+ ){0,4}[a-z]+)"), re.compile(r"\bwhich ((?:[a-z]+ )?[a-z]+)"))
@@ -25,7 +25,7 @@ _AFTER = (re.compile(r"\bnames? of (?:the |all |each |every |a )?((?:[a-z]+ ){0,
 def asked_table(question: str, catalog: SchemaCatalog) -> Table | None:
     """The table whose name the question asks for: the first one named (one or two words, singular
     or plural) in the few words after "name of" or "which"; None when no single table fits."""
-    forms = {t.name: _forms(t.name) for t in catalog.tables}
+    forms = {t.name: name_forms(t.name) for t in catalog.tables}
     for pattern in _AFTER:
         if not (m := pattern.search(question.lower())):
             continue
@@ -34,7 +34,7 @@ def asked_table(question: str, catalog: SchemaCatalog) -> Table | None:
             for span in (2, 1):
                 if i + span > len(words):
                     continue
-                hits = [t for t, f in forms.items() if _forms("".join(words[i:i + span])) & f]
+                hits = [t for t, f in forms.items() if name_forms("".join(words[i:i + span])) & f]
                 if len(hits) == 1:
                     return catalog.table(hits[0])
         return None
@@ -51,14 +51,10 @@ def show_asked_name(tree: exp.Expression, catalog: SchemaCatalog, question: str)
     plain = [e for e in tree.expressions if not e.find(exp.AggFunc)]
     if len(plain) != 1 or not isinstance(col := plain[0], exp.Column):
         return []
-    aliases = {}  # alias (lower) → (alias as written, table name)
-    for src in [tree.args.get("from_")] + list(tree.args.get("joins") or []):
-        if src is None:
-            continue
-        if not isinstance(src.this, exp.Table) or not catalog.table(src.this.name):
-            return []
-        aliases[src.this.alias_or_name.lower()] = (src.this.alias_or_name, src.this.name)
-    owners = [v for a, v in aliases.items() if (a == col.table.lower() if col.table else catalog.table(v[1]).column(col.name))]
+    aliases = query_tables(tree, catalog)
+    if aliases is None:
+        return []
+    owners = column_owners(col, aliases, catalog)
     if len(owners) != 1:
         return []
     owner_alias, shown = owners[0][0], catalog.table(owners[0][1])

@@ -1,10 +1,32 @@
-"""Adding a join to a SELECT the model wrote, for the linking rules that need one more table."""
+"""The tables a SELECT the model wrote reads, and adding a join to it, for the linking rules."""
 
 from __future__ import annotations
 
 from sqlglot import exp
 
 from engine.catalog.model import ForeignKey, SchemaCatalog, Table
+
+
+def sources(select: exp.Select) -> list[exp.Expression]:
+    """What the SELECT reads from: its FROM, then each JOIN (tables, or subqueries)."""
+    return [s.this for s in [select.args.get("from_"), *(select.args.get("joins") or [])] if s is not None]
+
+
+def query_tables(select: exp.Select, catalog: SchemaCatalog) -> dict[str, tuple[str, str]] | None:
+    """alias (lower) → (alias as written, table name) for the SELECT's own sources; None when one
+    is not a catalog table (a subquery, a CTE): its columns are not the catalog's."""
+    tables = {}
+    for src in sources(select):
+        if not isinstance(src, exp.Table) or not catalog.table(src.name):
+            return None
+        tables[src.alias_or_name.lower()] = (src.alias_or_name, src.name)
+    return tables
+
+
+def column_owners(col: exp.Column, tables: dict[str, tuple[str, str]], catalog: SchemaCatalog) -> list[tuple[str, str]]:
+    """The (alias as written, table name) pairs of `tables` the column can belong to: its
+    qualifier's, or every table that has a column of that name when it is bare."""
+    return [v for a, v in tables.items() if (a == col.table.lower() if col.table else catalog.table(v[1]).column(col.name))]
 
 
 def new_alias(aliases: dict[str, str], table: str) -> str:

@@ -20,7 +20,7 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from engine.catalog.model import SchemaCatalog, Table
 from engine.sql.join_roles import column_role, pick_by_role
-from engine.sql.joins import add_join, new_alias
+from engine.sql.joins import add_join, new_alias, sources
 
 
 def _norm(name: str) -> str:
@@ -103,10 +103,8 @@ class _ScopeLinker:
         inner = col.find_ancestor(exp.Select)
         if inner is None or inner is self.select:
             return False
-        own = {}
-        for src in [inner.args.get("from_")] + list(inner.args.get("joins") or []):
-            if src is not None and isinstance(src.this, exp.Table) and (t := self.catalog.table(src.this.name)):
-                own[src.this.alias_or_name.lower()] = t
+        own = {src.alias_or_name.lower(): t for src in sources(inner)
+               if isinstance(src, exp.Table) and (t := self.catalog.table(src.name))}
         if col.table:
             return col.table.lower() in own
         return any(t.column(col.name) for t in own.values())
@@ -119,9 +117,8 @@ class _ScopeLinker:
         outer = self.select.parent
         while outer is not None:
             if isinstance(outer, exp.Select):
-                for src in [outer.args.get("from_")] + list(outer.args.get("joins") or []):
-                    if src is not None and src.this.alias_or_name.lower() == col.table.lower():
-                        return True
+                if any(src.alias_or_name.lower() == col.table.lower() for src in sources(outer)):
+                    return True
             outer = outer.parent
         return False
 

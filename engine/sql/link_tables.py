@@ -14,7 +14,7 @@ from engine.catalog.model import SchemaCatalog
 from engine.sql.schema_check import unknown_tables
 
 
-def _forms(name: str) -> set[str]:
+def name_forms(name: str) -> set[str]:
     """`TV_channels` → {tvchannels, tvchannel}: the name, case and `_` aside, with and
     without a plural ending, so `pet`/`Pets` and `address`/`Addresses` share a form."""
     low = name.lower().replace("_", "").replace(" ", "")
@@ -31,12 +31,12 @@ def link_tables(tree: exp.Expression, catalog: SchemaCatalog) -> list[str]:
     unknown = unknown_tables(tree, catalog)
     if not unknown:  # the usual case: nothing to compute
         return []
-    forms = {name: _forms(name) for name in catalog.table_names()}
+    forms = {name: name_forms(name) for name in catalog.table_names()}
     fixes: list[str] = []
     renamed: dict[str, str] = {}
     for table in unknown:
         name = table.name
-        wanted = _forms(name)
+        wanted = name_forms(name)
         options = [real for real, theirs in forms.items() if theirs & wanted]
         if len(options) != 1:
             continue

@@ -15,7 +15,7 @@ import re
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog, Table
-from engine.sql.joins import join_reference, key_reference
+from engine.sql.joins import column_owners, join_reference, key_reference, query_tables
 
 _ASKS_NAME = re.compile(r"\bnames?\b|\bwhich\b|^who\b", re.I)
 _ASKS_KEY = re.compile(r"\bids?\b|identif|\bcodes?\b|\bnumbers?\b|\bkeys?\b", re.I)
@@ -39,13 +39,10 @@ def name_for_key(tree: exp.Expression, catalog: SchemaCatalog, question: str) ->
     if not isinstance(tree, exp.Select) or len(tree.expressions) != 1 or not isinstance(tree.expressions[0], exp.Column):
         return []
     col = tree.expressions[0]
-    aliases = {}  # alias (lower) → (alias as written, table name)
-    sources = [tree.args.get("from_")] + list(tree.args.get("joins") or [])
-    for src in (s.this for s in sources if s is not None):
-        if not isinstance(src, exp.Table) or not catalog.table(src.name):
-            return []  # a derived table: its columns are not the catalog's
-        aliases[src.alias_or_name.lower()] = (src.alias_or_name, src.name)
-    owners = [v for a, v in aliases.items() if (a == col.table.lower() if col.table else catalog.table(v[1]).column(col.name))]
+    aliases = query_tables(tree, catalog)
+    if aliases is None:
+        return []
+    owners = column_owners(col, aliases, catalog)
     if len(owners) != 1:
         return []
     owner_alias, table = owners[0][0], catalog.table(owners[0][1])

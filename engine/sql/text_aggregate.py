@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from engine.catalog.model import Column, SchemaCatalog, Table
 from engine.prompt.schema_text import type_family
+from engine.sql.joins import column_owners, query_tables
 
 _WORDS = re.compile(r"[a-z]+")
 _SPLIT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -40,15 +41,15 @@ def fix_text_aggregates(tree: exp.Expression, catalog: SchemaCatalog, question: 
         return []
     asked, fixes = _asked(question), []
     for select in tree.find_all(exp.Select):
-        tables = _tables(select, catalog)
-        if tables is None:
+        tables = query_tables(select, catalog)
+        if not tables:
             continue
         used = {c.name.lower() for c in select.find_all(exp.Column)}
         for agg in select.find_all(exp.Sum, exp.Avg):
             col = agg.this
             if agg.find_ancestor(exp.Select) is not select or not isinstance(col, exp.Column):
                 continue
-            owners = [t for a, t in tables.items() if (a == col.table.lower() if col.table else t.column(col.name))]
+            owners = [catalog.table(name) for _, name in column_owners(col, tables, catalog)]
             if len(owners) != 1 or not (current := owners[0].column(col.name)) or _numeric(current):
                 continue
             if all(w in asked for w in _name_words(current.name)):
@@ -61,18 +62,6 @@ def fix_text_aggregates(tree: exp.Expression, catalog: SchemaCatalog, question: 
             col.set("this", exp.to_identifier(named[0].name))
             fixes.append(f"{before} → {agg.sql()} ({current.name} holds text; the question asks for {named[0].name})")
     return fixes
-
-
-def _tables(select: exp.Select, catalog: SchemaCatalog) -> dict[str, Table] | None:
-    """Alias (lower) → catalog table for the select's own sources; None when one is not a catalog table."""
-    tables = {}
-    for src in [select.args.get("from_")] + list(select.args.get("joins") or []):
-        if src is None:
-            continue
-        if not isinstance(src.this, exp.Table) or not (t := catalog.table(src.this.name)):
-            return None
-        tables[src.this.alias_or_name.lower()] = t
-    return tables or None
 
 
 def _is_key(table: Table, c: Column) -> bool:
