@@ -7,12 +7,18 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
+from engine.sql.asked_count import add_asked_count
 from engine.sql.asked_name import show_asked_name
+from engine.sql.comparison_direction import fix_comparison_direction
+from engine.sql.count_join import join_counted_table
+from engine.sql.count_threshold import limit_to_having
+from engine.sql.distinct_count import count_distinct_keys
 from engine.sql.guard import parse_single_select
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
 from engine.sql.link_tables import link_tables
 from engine.sql.link_values import StoredValues, link_values
+from engine.sql.missing_group_by import add_missing_group_by
 from engine.sql.name_for_key import name_for_key
 from engine.sql.order_direction import fix_order_direction
 from engine.sql.quoted_strings import fix_quoted_strings
@@ -79,6 +85,12 @@ def _rewrite(fix):
 _link_columns = _rewrite(link_columns)
 _text_aggregates = _rewrite(fix_text_aggregates)
 _unused_joins = _rewrite(drop_unused_joins)
+_comparison_direction = _rewrite(fix_comparison_direction)
+_count_threshold = _rewrite(limit_to_having)
+_missing_group_by = _rewrite(add_missing_group_by)
+_asked_count = _rewrite(add_asked_count)
+_count_join = _rewrite(join_counted_table)
+_distinct_count = _rewrite(count_distinct_keys)
 _name_for_key = _rewrite(name_for_key)
 _asked_name = _rewrite(show_asked_name)
 
@@ -92,9 +104,11 @@ def _limit(tree, c: _Check):
     return cap_rows(tree, c.cap)
 
 
-RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _text_aggregates, _unused_joins, _name_for_key,
-         _asked_name, _order_direction, _limit)
-REWRITES = {_link_tables, _link_columns, _link_values, _text_aggregates, _unused_joins, _name_for_key, _asked_name,
+RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _text_aggregates, _unused_joins,
+         _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,
+         _name_for_key, _asked_name, _order_direction, _limit)
+REWRITES = {_link_tables, _link_columns, _link_values, _text_aggregates, _unused_joins, _comparison_direction, _count_threshold,
+            _missing_group_by, _asked_count, _count_join, _distinct_count, _name_for_key, _asked_name,
             _order_direction}  # rules that change what the author wrote: only for model output
 
 
