@@ -17,7 +17,7 @@ from engine.catalog.model import SchemaCatalog
 from engine.sql.comparison_direction import bound_operator, question_bounds
 from engine.sql.link_tables import name_forms
 
-_SUPERLATIVE = re.compile(r"\b(most|least|top|highest|lowest|largest|smallest|biggest|fewest|greatest|first|last|best|worst)\b|\w+est\b")
+_SUPERLATIVE = re.compile(r"\b((?<!at )most|(?<!at )least|top|highest|lowest|largest|smallest|biggest|fewest|greatest|first|last|best|worst)\b|\w+est\b")
 
 
 def limit_to_having(tree: exp.Expression, catalog: SchemaCatalog, question: str) -> list[str]:

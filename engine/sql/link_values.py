@@ -52,7 +52,7 @@ def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValu
         aliases = {a.lower(): (a, src.name) for a, src in scope.sources.items() if isinstance(src, exp.Table)}
         for col in scope.columns:
             for lit in _compared_literals(col):
-                table = _owner(col, aliases, catalog)
+                table = owner_table(col, aliases, catalog)
                 if not table or not values.indexes(lit.this):
                     continue
                 stored = values.column_values(table, col.name)
@@ -178,7 +178,8 @@ def _compared_literals(col: exp.Column) -> list[exp.Literal]:
     return []
 
 
-def _owner(col: exp.Column, aliases: dict, catalog: SchemaCatalog) -> str | None:
+def owner_table(col: exp.Column, aliases: dict, catalog: SchemaCatalog) -> str | None:
+    """The catalog table a column of a scope belongs to (`aliases`: alias (lower) → (alias, table)); None when unsure."""
     if col.table:
         return aliases[col.table.lower()][1] if col.table.lower() in aliases else None
     owners = {name for _, name in aliases.values() if (t := catalog.table(name)) and t.column(col.name)}

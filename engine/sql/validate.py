@@ -13,6 +13,7 @@ from engine.sql.comparison_direction import fix_comparison_direction
 from engine.sql.count_join import join_counted_table
 from engine.sql.count_threshold import limit_to_having
 from engine.sql.distinct_count import count_distinct_keys
+from engine.sql.either_value import offer_either_value
 from engine.sql.guard import parse_single_select
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
@@ -72,6 +73,12 @@ def _link_values(tree, c: _Check):
     return tree
 
 
+def _either_value(tree, c: _Check):
+    if c.values is not None:
+        c.fixes.extend(offer_either_value(tree, c.catalog, c.values, c.question))
+    return tree
+
+
 def _rewrite(fix):
     """A rule from a rewrite that reads the catalog and the question, changes the tree in place and
     returns what it changed, in words, for the trace."""
@@ -104,10 +111,10 @@ def _limit(tree, c: _Check):
     return cap_rows(tree, c.cap)
 
 
-RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _text_aggregates, _unused_joins,
+RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _either_value, _text_aggregates, _unused_joins,
          _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,
          _name_for_key, _asked_name, _order_direction, _limit)
-REWRITES = {_link_tables, _link_columns, _link_values, _text_aggregates, _unused_joins, _comparison_direction, _count_threshold,
+REWRITES = {_link_tables, _link_columns, _link_values, _either_value, _text_aggregates, _unused_joins, _comparison_direction, _count_threshold,
             _missing_group_by, _asked_count, _count_join, _distinct_count, _name_for_key, _asked_name,
             _order_direction}  # rules that change what the author wrote: only for model output
 

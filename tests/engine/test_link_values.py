@@ -149,3 +149,19 @@ def test_the_joined_value_is_respelt_as_the_question_names_it_and_aliases_follow
 def test_a_key_whose_table_has_no_such_value_is_left_for_the_checks(chinook):
     out = _check("SELECT COUNT(*) FROM Album WHERE ArtistId = 'Nobody We Know'", "albums of Nobody We Know", chinook)
     assert out.fixes == [] and "JOIN" not in out.sql
+
+
+def test_either_of_two_offered_values(chinook):
+    """ "Latin or Pop" answered with 'Pop' alone: the other value the column stores joins it (either_value)."""
+    catalog, values = chinook
+    sql = "SELECT COUNT(*) FROM Genre AS T1 JOIN Track AS T2 ON T1.GenreId = T2.GenreId WHERE T1.Name = 'Pop'"
+    out = _check(sql, "How many tracks belong to the Latin or Pop genre?", chinook)
+    assert out.sql.endswith("WHERE T1.Name IN ('Pop', 'Latin')")
+    assert "the question offers 'Latin' too, and Genre.Name stores it" in out.fixes[-1]
+    db = Database(URL)
+    assert db.run(out.sql).rows == [[579 + 48]] and db.run(sql).rows == [[48]]
+    db.close()
+    # nothing stored under the other word, or both compared already: left
+    assert _check(sql, "How many tracks are Pop or louder?", chinook).sql == sql
+    both = sql + " OR T1.Name = 'Latin'"
+    assert _check(both, "How many tracks belong to the Latin or Pop genre?", chinook).sql == both

@@ -1,0 +1,83 @@
+"""The counting rewrites (count threshold, missing GROUP BY, asked count, count join, distinct
+count): on the real Chinook catalog and data, each against what the model wrote."""
+
+import pytest
+
+from engine.sql.counted import counted_tables
+from engine.sql.validate import check_sql
+
+GENRE_TRACKS = "SELECT T1.Name FROM Genre AS T1 JOIN Track AS T2 ON T1.GenreId = T2.GenreId GROUP BY T1.Name"
+
+
+def _check(catalog, sql, question):
+    return check_sql(sql, catalog, row_cap=None, link=True, question=question)
+
+
+def test_a_count_bound_is_a_having_not_a_top_n(chinook):
+    catalog, db = chinook
+    out = _check(catalog, GENRE_TRACKS + " ORDER BY COUNT(*) DESC LIMIT 100", "Which genres have more than 100 tracks?")
+    assert out.sql == GENRE_TRACKS + " HAVING COUNT(*) > 100"
+    assert len(db.run(out.sql).rows) == 5
+    at_least = _check(catalog, GENRE_TRACKS + " ORDER BY COUNT(*) DESC LIMIT 100", "Genres with at least 100 tracks?")
+    assert at_least.sql.endswith("HAVING COUNT(*) >= 100")
+
+
+@pytest.mark.parametrize(("sql", "question"), [
+    (GENRE_TRACKS + " ORDER BY COUNT(*) DESC LIMIT 10", "Which are the top 10 genres by tracks?"),  # a top-N indeed
+    (GENRE_TRACKS + " ORDER BY COUNT(*) DESC LIMIT 10", "Which genres have the most tracks, more than 10?"),  # a superlative too
+    ("SELECT AlbumId FROM Track GROUP BY AlbumId ORDER BY COUNT(*) DESC LIMIT 5",
+     "Albums with more than 5 milliseconds?"),  # the number bounds a column
+])
+def test_a_top_n_stays(chinook, sql, question):
+    catalog, _ = chinook
+    assert _check(catalog, sql, question).sql == sql
+
+
+def test_an_aggregate_beside_plain_columns_is_grouped_by_them(chinook):
+    catalog, db = chinook
+    sql = "SELECT T1.Name, COUNT(*) FROM Genre AS T1 JOIN Track AS T2 ON T1.GenreId = T2.GenreId"
+    out = _check(catalog, sql, "Show each genre's name and its number of tracks.")
+    assert out.sql == sql + " GROUP BY T1.Name"
+    assert len(db.run(out.sql).rows) == 25 and len(db.run(sql).rows) == 1
+    # no "each"/"their" in the question, or SQLite's bare-column idiom for the longest track: left
+    assert _check(catalog, sql, "Genre name and number of tracks").sql == sql
+    idiom = "SELECT Name, MAX(Milliseconds) FROM Track"
+    assert _check(catalog, idiom, "What is the name of the longest track and its length?").sql == idiom
+
+
+def test_an_asked_count_is_shown(chinook):
+    catalog, db = chinook
+    out = _check(catalog, "SELECT GenreId FROM Track GROUP BY GenreId", "Show the number of tracks for each genre id.")
+    assert out.sql == "SELECT GenreId, COUNT(*) FROM Track GROUP BY GenreId"
+    assert db.run(out.sql).rows[0] == [1, 1297]
+    ranked = "SELECT GenreId FROM Track GROUP BY GenreId ORDER BY COUNT(*) DESC LIMIT 1"
+    assert _check(catalog, ranked, "Which genre id has the largest number of tracks?").sql == ranked
+
+
+def test_the_counted_table_is_joined(chinook):
+    catalog, db = chinook
+    sql = "SELECT Name FROM Artist GROUP BY ArtistId ORDER BY COUNT(*) DESC LIMIT 1"
+    out = _check(catalog, sql, "Which artist has the most albums?")
+    assert out.sql == ("SELECT Name FROM Artist JOIN Album ON Artist.ArtistId = Album.ArtistId GROUP BY Artist.ArtistId "
+                       "ORDER BY COUNT(*) DESC LIMIT 1")
+    assert db.run(out.sql).rows == [["Iron Maiden"]]
+    assert db.run(sql).rows == [["AC/DC"]]  # every count was 1: the first artist
+    tracks = _check(catalog, "SELECT Title, COUNT(*) FROM Album GROUP BY AlbumId", "Each album title and the number of tracks on it.")
+    assert db.run(tracks.sql).rows[0] == ["For Those About To Rock We Salute You", 10]
+
+
+def test_rows_holding_a_key_are_counted_once_per_key(chinook):
+    catalog, db = chinook
+    out = _check(catalog, "SELECT COUNT(*) FROM Invoice", "How many customers have an invoice?")
+    assert out.sql == "SELECT COUNT(DISTINCT CustomerId) FROM Invoice"
+    assert db.run(out.sql).rows == [[59]]
+    # negated: the customers without one are not in Invoice at all; and a question counting invoices
+    assert _check(catalog, "SELECT COUNT(*) FROM Invoice", "How many customers have no invoice?").sql == "SELECT COUNT(*) FROM Invoice"
+    assert _check(catalog, "SELECT COUNT(*) FROM Invoice", "How many invoices are there?").sql == "SELECT COUNT(*) FROM Invoice"
+
+
+def test_counted_tables(chinook):
+    catalog, _ = chinook
+    assert counted_tables("How many media types are there?", catalog) == {"MediaType"}
+    assert counted_tables("Artists with at least 3 albums", catalog) == {"Album"}
+    assert counted_tables("Which genre is the most common?", catalog) == set()
