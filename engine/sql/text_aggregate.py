@@ -26,12 +26,12 @@ def _asked(question: str) -> set[str]:
     return words | {w[:-1] for w in words if w.endswith("s") and len(w) > 3}
 
 
-def _name_words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     """`SurfaceArea` → [surface, area]; `life_expectancy` → [life, expectancy]."""
     return [p.lower() for chunk in name.split("_") for p in _SPLIT.findall(chunk) if len(p) > 1]
 
 
-def _numeric(c: Column) -> bool:
+def is_numeric(c: Column) -> bool:
     return type_family(c.type) in ("INTEGER", "REAL")
 
 
@@ -50,12 +50,12 @@ def fix_text_aggregates(tree: exp.Expression, catalog: SchemaCatalog, question: 
             if agg.find_ancestor(exp.Select) is not select or not isinstance(col, exp.Column):
                 continue
             owners = [catalog.table(name) for _, name in column_owners(col, tables, catalog)]
-            if len(owners) != 1 or not (current := owners[0].column(col.name)) or _numeric(current):
+            if len(owners) != 1 or not (current := owners[0].column(col.name)) or is_numeric(current):
                 continue
-            if all(w in asked for w in _name_words(current.name)):
+            if all(w in asked for w in name_words(current.name)):
                 continue  # the question names it: a number stored as text (`MPG`), not a slip
-            named = [c for c in owners[0].columns if _numeric(c) and not _is_key(owners[0], c) and c.name.lower() not in used
-                     and (words := _name_words(c.name)) and all(w in asked for w in words)]
+            named = [c for c in owners[0].columns if is_numeric(c) and not _is_key(owners[0], c) and c.name.lower() not in used
+                     and (words := name_words(c.name)) and all(w in asked for w in words)]
             if len(named) != 1:
                 continue
             before = agg.sql()

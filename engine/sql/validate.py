@@ -9,6 +9,7 @@ from sqlglot import exp
 from engine.catalog.model import SchemaCatalog
 from engine.sql.asked_count import add_asked_count
 from engine.sql.asked_name import show_asked_name
+from engine.sql.both_values import split_both_values
 from engine.sql.comparison_direction import fix_comparison_direction
 from engine.sql.count_join import join_counted_table
 from engine.sql.count_threshold import limit_to_having
@@ -21,10 +22,12 @@ from engine.sql.link_tables import link_tables
 from engine.sql.link_values import StoredValues, link_values
 from engine.sql.missing_group_by import add_missing_group_by
 from engine.sql.name_for_key import name_for_key
+from engine.sql.named_aggregate import fix_named_aggregates
 from engine.sql.order_direction import fix_order_direction
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
 from engine.sql.text_aggregate import fix_text_aggregates
+from engine.sql.unasked_limit import drop_unasked_limit
 from engine.sql.unused_joins import drop_unused_joins
 
 
@@ -91,6 +94,7 @@ def _rewrite(fix):
 
 _link_columns = _rewrite(link_columns)
 _text_aggregates = _rewrite(fix_text_aggregates)
+_named_aggregates = _rewrite(fix_named_aggregates)
 _unused_joins = _rewrite(drop_unused_joins)
 _comparison_direction = _rewrite(fix_comparison_direction)
 _count_threshold = _rewrite(limit_to_having)
@@ -100,6 +104,7 @@ _count_join = _rewrite(join_counted_table)
 _distinct_count = _rewrite(count_distinct_keys)
 _name_for_key = _rewrite(name_for_key)
 _asked_name = _rewrite(show_asked_name)
+_unasked_limit = _rewrite(drop_unasked_limit)
 
 
 def _order_direction(tree, c: _Check):
@@ -107,16 +112,30 @@ def _order_direction(tree, c: _Check):
     return tree
 
 
+def _both_values(tree, c: _Check):
+    tree, fixes = split_both_values(tree, c.catalog, c.question)  # a new root: an INTERSECT or EXCEPT
+    c.fixes.extend(fixes)
+    return tree
+
+
 def _limit(tree, c: _Check):
     return cap_rows(tree, c.cap)
 
 
-RULES = (_quoted_strings, _link_tables, _tables, _link_columns, _columns, _link_values, _either_value, _text_aggregates, _unused_joins,
-         _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,
-         _name_for_key, _asked_name, _order_direction, _limit)
-REWRITES = {_link_tables, _link_columns, _link_values, _either_value, _text_aggregates, _unused_joins, _comparison_direction, _count_threshold,
-            _missing_group_by, _asked_count, _count_join, _distinct_count, _name_for_key, _asked_name,
-            _order_direction}  # rules that change what the author wrote: only for model output
+RULES = (
+    _quoted_strings, _link_tables, _tables, _link_columns, _columns,  # names: linked, then checked
+    _link_values, _either_value,  # literals the value index knows
+    _text_aggregates, _named_aggregates, _unused_joins,  # columns and joins the question does not need
+    _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,  # counts and bounds
+    _name_for_key, _asked_name,  # what is shown
+    _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
+    _limit,
+)
+REWRITES = {  # rules that change what the author wrote: only for model output
+    _link_tables, _link_columns, _link_values, _either_value, _text_aggregates, _named_aggregates, _unused_joins,
+    _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,
+    _name_for_key, _asked_name, _order_direction, _unasked_limit, _both_values,
+}
 
 
 def check_sql(

@@ -1,5 +1,5 @@
-"""The counting rewrites (count threshold, missing GROUP BY, asked count, count join, distinct
-count): on the real Chinook catalog and data, each against what the model wrote."""
+"""The rewrites of an answer's shape (count threshold, missing GROUP BY, asked count, count join,
+distinct count, both values, unasked limit): on the real Chinook catalog and data, each against what the model wrote."""
 
 import pytest
 
@@ -81,3 +81,31 @@ def test_counted_tables(chinook):
     assert counted_tables("How many media types are there?", catalog) == {"MediaType"}
     assert counted_tables("Artists with at least 3 albums", catalog) == {"Album"}
     assert counted_tables("Which genre is the most common?", catalog) == set()
+
+
+ALBUM_GENRES = ("SELECT T1.Title FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId "
+                "JOIN Genre AS T3 ON T2.GenreId = T3.GenreId WHERE ")
+
+
+def test_two_values_of_one_column_are_two_selects(chinook):
+    """both_values: `Name = 'Reggae' AND Name = 'Rock'` holds for no row; INTERSECT, or EXCEPT when one is negated."""
+    catalog, db = chinook
+    sql = ALBUM_GENRES + "T3.Name = 'Reggae' AND T3.Name = 'Rock'"
+    both = _check(catalog, sql, "Albums with both Reggae and Rock tracks?")
+    assert both.sql == ALBUM_GENRES + "T3.Name = 'Reggae' INTERSECT " + ALBUM_GENRES + "T3.Name = 'Rock'"
+    assert db.run(both.sql).rows == [["Greatest Hits"]] and db.run(sql).rows == []
+    minus = _check(catalog, sql, "Albums with Rock tracks but no Reggae tracks?")
+    assert minus.sql == ALBUM_GENRES + "T3.Name = 'Rock' EXCEPT " + ALBUM_GENRES + "T3.Name = 'Reggae'"
+    one = ALBUM_GENRES + "T3.Name = 'Rock' AND T2.Composer = 'Sting'"  # two columns: satisfiable, left
+    assert _check(catalog, one, "Rock albums with tracks by Sting?").sql == one
+
+
+def test_an_unasked_limit_is_dropped(chinook):
+    """unasked_limit: a listing the question does not rank keeps every row."""
+    catalog, db = chinook
+    sql = "SELECT Name FROM Genre GROUP BY Name ORDER BY COUNT(*) DESC LIMIT 1"
+    out = _check(catalog, sql, "What are the names of different music genres?")
+    assert out.sql == "SELECT Name FROM Genre GROUP BY Name ORDER BY COUNT(*) DESC"
+    assert len(db.run(out.sql).rows) == 25
+    for ranked in ("What is the name of the most common genre?", "List the names of 1 genre.", "Which genre is the only one?"):
+        assert _check(catalog, sql, ranked).sql == sql
