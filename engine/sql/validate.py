@@ -16,6 +16,7 @@ from engine.sql.count_threshold import limit_to_having
 from engine.sql.distinct_count import count_distinct_keys
 from engine.sql.either_value import offer_either_value
 from engine.sql.guard import parse_single_select
+from engine.sql.join_keys import fix_join_keys
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
 from engine.sql.link_tables import link_tables
@@ -93,6 +94,7 @@ def _rewrite(fix):
 
 
 _link_columns = _rewrite(link_columns)
+_join_keys = _rewrite(fix_join_keys)
 _text_aggregates = _rewrite(fix_text_aggregates)
 _named_aggregates = _rewrite(fix_named_aggregates)
 _unused_joins = _rewrite(drop_unused_joins)
@@ -124,6 +126,7 @@ def _limit(tree, c: _Check):
 
 RULES = (
     _quoted_strings, _link_tables, _tables, _link_columns, _columns,  # names: linked, then checked
+    _join_keys,
     _link_values, _either_value,  # literals the value index knows
     _text_aggregates, _named_aggregates, _unused_joins,  # columns and joins the question does not need
     _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,  # counts and bounds
@@ -132,7 +135,7 @@ RULES = (
     _limit,
 )
 REWRITES = {  # rules that change what the author wrote: only for model output
-    _link_tables, _link_columns, _link_values, _either_value, _text_aggregates, _named_aggregates, _unused_joins,
+    _link_tables, _link_columns, _join_keys, _link_values, _either_value, _text_aggregates, _named_aggregates, _unused_joins,
     _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,
     _name_for_key, _asked_name, _order_direction, _unasked_limit, _both_values,
 }

@@ -1,12 +1,14 @@
 """Column linking on the real Chinook catalog: each unambiguous fix, and what is left alone."""
 
 import pytest
+import sqlglot
 
 from engine.catalog.reflect import reflect_catalog
 from engine.execute.runner import Database
 from engine.pipeline import AskOptions, ask
 from engine.session import open_session
 from engine.sql.errors import SqlRejected
+from engine.sql.join_keys import fix_join_keys
 from engine.sql.validate import check_sql
 from tests.engine.test_pipeline import ScriptedModel
 
@@ -117,3 +119,18 @@ def test_a_subquery_column_its_own_table_has_is_not_linked_in_the_outer_query():
                 "SELECT Name FROM Track AS T WHERE AlbumId IN (SELECT AlbumId FROM Album WHERE T.Milliseconds > 5)"):
         out = check_sql(sql, catalog, row_cap=None, link=True, question="Which tracks?")
         assert (out.sql, out.fixes) == (sql, [])
+
+
+def test_a_join_on_unrelated_ids_takes_the_declared_key(chinook):
+    """join_keys: `EmployeeId = CustomerId` pairs rows at random; Customer.SupportRepId → Employee is the key."""
+    catalog, db = chinook
+    sql = ("SELECT T1.LastName FROM Employee AS T1 JOIN Customer AS T2 ON T1.EmployeeId = T2.CustomerId "
+           "WHERE T2.FirstName = 'Leonie'")
+    out = check_sql(sql, catalog, row_cap=None, link=True, question="Which employee helps the customer Leonie?")
+    assert "ON T1.EmployeeId = T2.SupportRepId" in out.sql
+    assert db.run(out.sql).rows == [["Johnson"]] and db.run(sql).rows == [["Edwards"]]  # employee 2 for customer 2
+    # already the key, and same-named columns: left
+    for ok in ("SELECT T1.Title FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId",
+               "SELECT T1.Name FROM Track AS T1 JOIN InvoiceLine AS T2 ON T1.UnitPrice = T2.UnitPrice"):
+        tree = sqlglot.parse_one(ok)
+        assert fix_join_keys(tree, catalog, "Which?") == [] and tree.sql() == ok
