@@ -17,10 +17,11 @@ from engine.catalog.model import SchemaCatalog
 _NEGATION = re.compile(r"\b(not|no|never|without|but not|except)\b|n't\b")
 
 
-def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
+def conjuncts(node: exp.Expression) -> list[exp.Expression]:
+    """The parts of an AND chain, parentheses aside."""
     node = node.unnest() if isinstance(node, exp.Paren) else node
     if isinstance(node, exp.And):
-        return _conjuncts(node.this) + _conjuncts(node.expression)
+        return conjuncts(node.this) + conjuncts(node.expression)
     return [node]
 
 
@@ -54,7 +55,7 @@ def split_both_values(tree: exp.Expression, catalog: SchemaCatalog, question: st
         return tree, []
     if any(tree.args.get(k) for k in ("group", "order", "limit", "having")) or tree.find(exp.AggFunc):
         return tree, []
-    parts = _conjuncts(where.this)
+    parts = conjuncts(where.this)
     by_column: dict[str, list[int]] = {}
     for i, p in enumerate(parts):
         if (eq := _equality(p)) is not None:

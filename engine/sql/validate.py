@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
+from engine.sql.absent_rows import keep_absent_rows
 from engine.sql.asked_count import add_asked_count
 from engine.sql.asked_name import show_asked_name
 from engine.sql.both_values import split_both_values
@@ -98,6 +99,7 @@ _join_keys = _rewrite(fix_join_keys)
 _text_aggregates = _rewrite(fix_text_aggregates)
 _named_aggregates = _rewrite(fix_named_aggregates)
 _unused_joins = _rewrite(drop_unused_joins)
+_absent_rows = _rewrite(keep_absent_rows)
 _comparison_direction = _rewrite(fix_comparison_direction)
 _count_threshold = _rewrite(limit_to_having)
 _missing_group_by = _rewrite(add_missing_group_by)
@@ -129,6 +131,7 @@ RULES = (
     _join_keys,
     _link_values, _either_value,  # literals the value index knows
     _text_aggregates, _named_aggregates, _unused_joins,  # columns and joins the question does not need
+    _absent_rows,  # "… without any …"
     _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,  # counts and bounds
     _name_for_key, _asked_name,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
@@ -136,6 +139,7 @@ RULES = (
 )
 REWRITES = {  # rules that change what the author wrote: only for model output
     _link_tables, _link_columns, _join_keys, _link_values, _either_value, _text_aggregates, _named_aggregates, _unused_joins,
+    _absent_rows,
     _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,
     _name_for_key, _asked_name, _order_direction, _unasked_limit, _both_values,
 }

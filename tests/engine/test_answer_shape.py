@@ -72,7 +72,8 @@ def test_rows_holding_a_key_are_counted_once_per_key(chinook):
     assert out.sql == "SELECT COUNT(DISTINCT CustomerId) FROM Invoice"
     assert db.run(out.sql).rows == [[59]]
     # negated: the customers without one are not in Invoice at all; and a question counting invoices
-    assert _check(catalog, "SELECT COUNT(*) FROM Invoice", "How many customers have no invoice?").sql == "SELECT COUNT(*) FROM Invoice"
+    none = _check(catalog, "SELECT COUNT(*) FROM Invoice", "How many customers have no invoice?")  # absent_rows' business, below
+    assert "DISTINCT" not in none.sql and none.sql.endswith("FROM Customer WHERE NOT Customer.CustomerId IN (SELECT CustomerId FROM Invoice)")
     assert _check(catalog, "SELECT COUNT(*) FROM Invoice", "How many invoices are there?").sql == "SELECT COUNT(*) FROM Invoice"
 
 
@@ -109,3 +110,24 @@ def test_an_unasked_limit_is_dropped(chinook):
     assert len(db.run(out.sql).rows) == 25
     for ranked in ("What is the name of the most common genre?", "List the names of 1 genre.", "Which genre is the only one?"):
         assert _check(catalog, sql, ranked).sql == sql
+
+
+def test_rows_with_none_of_a_table_are_a_not_in(chinook):
+    """absent_rows: an inner join keeps exactly the artists the question excludes."""
+    catalog, db = chinook
+    sql = ("SELECT T2.Name FROM Album AS T1 JOIN Artist AS T2 ON T1.ArtistId = T2.ArtistId "
+           "WHERE NOT T1.ArtistId IN (SELECT ArtistId FROM Album)")
+    out = _check(catalog, sql, "Find the names of artists that do not have any albums.")
+    assert out.sql == "SELECT T2.Name FROM Artist AS T2 WHERE NOT T2.ArtistId IN (SELECT ArtistId FROM Album)"
+    assert len(db.run(out.sql).rows) == 71 and db.run(sql).rows == []
+    # a count over the negated table alone counts the asked table instead
+    count = _check(catalog, "SELECT COUNT(*) FROM Album", "How many artists do not have any album?")
+    assert count.sql == "SELECT COUNT(*) FROM Artist WHERE NOT Artist.ArtistId IN (SELECT ArtistId FROM Album)"
+    assert db.run(count.sql).rows == [[71]]
+    # the model's "not" on the negated table's condition moves inside, affirmed
+    genre = _check(catalog, "SELECT T1.Name FROM Genre AS T1 JOIN Track AS T2 ON T1.GenreId = T2.GenreId WHERE T2.Composer <> 'Sting'",
+                   "Which genres have no tracks composed by Sting?")
+    assert genre.sql == "SELECT T1.Name FROM Genre AS T1 WHERE NOT T1.GenreId IN (SELECT GenreId FROM Track WHERE Composer = 'Sting')"
+    # no negation, or columns of both tables shown: left
+    kept = "SELECT T2.Name, T1.Title FROM Album AS T1 JOIN Artist AS T2 ON T1.ArtistId = T2.ArtistId"
+    assert _check(catalog, kept, "Artists without albums and their album titles?").sql == kept
