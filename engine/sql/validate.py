@@ -16,7 +16,9 @@ from engine.sql.count_join import join_counted_table
 from engine.sql.count_threshold import limit_to_having
 from engine.sql.distinct_count import count_distinct_keys
 from engine.sql.either_value import offer_either_value
+from engine.sql.group_shown import show_group_columns
 from engine.sql.guard import parse_single_select
+from engine.sql.impossible_extreme import fix_impossible_extremes
 from engine.sql.join_keys import fix_join_keys
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
@@ -28,6 +30,7 @@ from engine.sql.named_aggregate import fix_named_aggregates
 from engine.sql.order_direction import fix_order_direction
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.schema_check import check_columns, check_tables
+from engine.sql.shown_filter import show_not_the_filter
 from engine.sql.text_aggregate import fix_text_aggregates
 from engine.sql.unasked_limit import drop_unasked_limit
 from engine.sql.unused_joins import drop_unused_joins
@@ -109,6 +112,9 @@ _distinct_count = _rewrite(count_distinct_keys)
 _name_for_key = _rewrite(name_for_key)
 _asked_name = _rewrite(show_asked_name)
 _unasked_limit = _rewrite(drop_unasked_limit)
+_impossible_extremes = _rewrite(fix_impossible_extremes)
+_group_shown = _rewrite(show_group_columns)
+_shown_filter = _rewrite(show_not_the_filter)
 
 
 def _order_direction(tree, c: _Check):
@@ -132,16 +138,17 @@ RULES = (
     _link_values, _either_value,  # literals the value index knows
     _text_aggregates, _named_aggregates, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
-    _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,  # counts and bounds
-    _name_for_key, _asked_name,  # what is shown
+    _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
+    _missing_group_by, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
+    _name_for_key, _asked_name, _shown_filter,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
     _limit,
 )
 REWRITES = {  # rules that change what the author wrote: only for model output
     _link_tables, _link_columns, _join_keys, _link_values, _either_value, _text_aggregates, _named_aggregates, _unused_joins,
     _absent_rows,
-    _comparison_direction, _count_threshold, _missing_group_by, _asked_count, _count_join, _distinct_count,
-    _name_for_key, _asked_name, _order_direction, _unasked_limit, _both_values,
+    _comparison_direction, _impossible_extremes, _count_threshold, _missing_group_by, _asked_count, _group_shown,
+    _count_join, _distinct_count, _name_for_key, _asked_name, _shown_filter, _order_direction, _unasked_limit, _both_values,
 }
 
 

@@ -1,5 +1,6 @@
-"""The rewrites of an answer's shape (count threshold, missing GROUP BY, asked count, count join,
-distinct count, both values, unasked limit): on the real Chinook catalog and data, each against what the model wrote."""
+"""The rewrites of an answer's shape (count threshold, missing GROUP BY, asked count, count join, distinct
+count, both values, unasked limit, absent rows, group shown, shown filter, impossible extremes): on the real
+Chinook catalog and data, each against what the model wrote."""
 
 import pytest
 
@@ -131,3 +132,31 @@ def test_rows_with_none_of_a_table_are_a_not_in(chinook):
     # no negation, or columns of both tables shown: left
     kept = "SELECT T2.Name, T1.Title FROM Album AS T1 JOIN Artist AS T2 ON T1.ArtistId = T2.ArtistId"
     assert _check(catalog, kept, "Artists without albums and their album titles?").sql == kept
+
+
+def test_per_group_answers_show_their_group(chinook):
+    """group_shown: aggregates per genre id, without the genre id, cannot be told apart."""
+    catalog, db = chinook
+    out = _check(catalog, "SELECT AVG(Milliseconds), MAX(Milliseconds) FROM Track GROUP BY GenreId",
+                 "What is the average and longest length for each genre id?")
+    assert out.sql == "SELECT AVG(Milliseconds), MAX(Milliseconds), GenreId FROM Track GROUP BY GenreId"
+    assert db.run(out.sql).rows[0][2] == 1
+
+
+def test_an_answer_showing_only_its_filter_shows_names(chinook):
+    """shown_filter: every row of `SELECT Composer … WHERE Composer = 'AC/DC'` is 'AC/DC'."""
+    catalog, db = chinook
+    out = _check(catalog, "SELECT Composer FROM Track WHERE Composer = 'AC/DC'", "What are the names of the tracks composed by AC/DC?")
+    assert out.sql == "SELECT Name FROM Track WHERE Composer = 'AC/DC'"
+    assert len(db.run(out.sql).rows) == 8
+    left = "SELECT Composer FROM Track WHERE Composer = 'AC/DC'"
+    assert _check(catalog, left, "Which composers are AC/DC?").sql == left  # no names asked
+
+
+def test_a_comparison_beyond_its_own_extreme_is_an_equality(chinook):
+    """impossible_extreme: no track is shorter than the shortest."""
+    catalog, db = chinook
+    sql = "SELECT Name FROM Track WHERE Milliseconds < (SELECT MIN(Milliseconds) FROM Track)"
+    out = _check(catalog, sql, "Which track is the shortest?")
+    assert out.sql == "SELECT Name FROM Track WHERE Milliseconds = (SELECT MIN(Milliseconds) FROM Track)"
+    assert db.run(out.sql).rows == [["É Uma Partida De Futebol"]] and db.run(sql).rows == []

@@ -1,0 +1,31 @@
+"""A comparison with an extreme no row passes: "the country in Asia with the lowest life expectancy" as `LifeExpectancy < (SELECT MIN(LifeExpectancy) …)`.
+
+No value is below the minimum of its own column (or above the maximum), so the answer is always
+empty. The model means the row holding the extreme: `<` / `<=` against `(SELECT MIN(x) …)` and `>` /
+`>=` against `(SELECT MAX(x) …)` of the same column become `=`.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from engine.catalog.model import SchemaCatalog
+
+_EMPTY = {exp.LT: exp.Min, exp.LTE: exp.Min, exp.GT: exp.Max, exp.GTE: exp.Max}
+
+
+def fix_impossible_extremes(tree: exp.Expression, catalog: SchemaCatalog, question: str) -> list[str]:
+    """Turn, in place, each such comparison into `=`; returns the fixes, in words."""
+    fixes = []
+    for cmp in list(tree.find_all(*_EMPTY)):
+        col, sub = cmp.this, cmp.expression
+        if not isinstance(col, exp.Column) or not isinstance(sub, exp.Subquery) or not isinstance(sub.this, exp.Select):
+            continue
+        inner = sub.this.expressions
+        if len(inner) != 1 or not isinstance(inner[0], _EMPTY[type(cmp)]) or not isinstance(inner[0].this, exp.Column):
+            continue
+        if inner[0].this.name.lower() != col.name.lower():
+            continue
+        fixes.append(f"{cmp.sql()} → {col.sql()} = (…) (no {col.name} is beyond its own {type(inner[0]).__name__.upper()})")
+        cmp.replace(exp.EQ(this=col.copy(), expression=sub.copy()))
+    return fixes
