@@ -160,3 +160,17 @@ def test_a_comparison_beyond_its_own_extreme_is_an_equality(chinook):
     out = _check(catalog, sql, "Which track is the shortest?")
     assert out.sql == "SELECT Name FROM Track WHERE Milliseconds = (SELECT MIN(Milliseconds) FROM Track)"
     assert db.run(out.sql).rows == [["É Uma Partida De Futebol"]] and db.run(sql).rows == []
+
+
+def test_a_count_of_two_values_counts_the_intersect(chinook):
+    """distinct_count then both_values: "how many albums have both Reggae and Rock tracks"."""
+    catalog, db = chinook
+    sql = ("SELECT COUNT(*) FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId "
+           "JOIN Genre AS T3 ON T2.GenreId = T3.GenreId WHERE T3.Name = 'Reggae' AND T3.Name = 'Rock'")
+    out = _check(catalog, sql, "How many albums have both Reggae and Rock tracks?")
+    assert out.sql.startswith("SELECT COUNT(*) FROM (SELECT T1.AlbumId FROM Album AS T1") and " INTERSECT " in out.sql
+    assert db.run(out.sql).rows == [[1]] and db.run(sql).rows == [[0]]
+    joined = _check(catalog, "SELECT COUNT(*) FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId",
+                    "How many albums have tracks?")
+    assert joined.sql == "SELECT COUNT(DISTINCT T1.AlbumId) FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId"
+    assert db.run(joined.sql).rows == [[347]]
