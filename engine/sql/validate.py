@@ -20,6 +20,7 @@ from engine.sql.group_shown import show_group_columns
 from engine.sql.guard import parse_single_select
 from engine.sql.impossible_extreme import fix_impossible_extremes
 from engine.sql.join_keys import fix_join_keys
+from engine.sql.like_anchor import fix_like_anchors
 from engine.sql.limit import cap_rows
 from engine.sql.link_columns import link_columns
 from engine.sql.link_tables import link_tables
@@ -34,6 +35,7 @@ from engine.sql.shown_filter import show_not_the_filter
 from engine.sql.text_aggregate import fix_text_aggregates
 from engine.sql.unasked_limit import drop_unasked_limit
 from engine.sql.unused_joins import drop_unused_joins
+from engine.sql.value_table import move_to_named_table
 
 
 @dataclass
@@ -87,6 +89,12 @@ def _either_value(tree, c: _Check):
     return tree
 
 
+def _value_table(tree, c: _Check):
+    if c.values is not None:
+        c.fixes.extend(move_to_named_table(tree, c.catalog, c.values, c.question))
+    return tree
+
+
 def _rewrite(fix):
     """A rule from a rewrite that reads the catalog and the question, changes the tree in place and
     returns what it changed, in words, for the trace."""
@@ -99,6 +107,7 @@ def _rewrite(fix):
 
 _link_columns = _rewrite(link_columns)
 _join_keys = _rewrite(fix_join_keys)
+_like_anchors = _rewrite(fix_like_anchors)
 _text_aggregates = _rewrite(fix_text_aggregates)
 _named_aggregates = _rewrite(fix_named_aggregates)
 _unused_joins = _rewrite(drop_unused_joins)
@@ -135,7 +144,7 @@ def _limit(tree, c: _Check):
 RULES = (
     _quoted_strings, _link_tables, _tables, _link_columns, _columns,  # names: linked, then checked
     _join_keys,
-    _link_values, _either_value,  # literals the value index knows
+    _link_values, _either_value, _value_table, _like_anchors,  # literals
     _text_aggregates, _named_aggregates, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
     _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
@@ -145,7 +154,7 @@ RULES = (
     _limit,
 )
 REWRITES = {  # rules that change what the author wrote: only for model output
-    _link_tables, _link_columns, _join_keys, _link_values, _either_value, _text_aggregates, _named_aggregates, _unused_joins,
+    _link_tables, _link_columns, _join_keys, _link_values, _either_value, _value_table, _like_anchors, _text_aggregates, _named_aggregates, _unused_joins,
     _absent_rows,
     _comparison_direction, _impossible_extremes, _count_threshold, _missing_group_by, _asked_count, _group_shown,
     _count_join, _distinct_count, _name_for_key, _asked_name, _shown_filter, _order_direction, _unasked_limit, _both_values,

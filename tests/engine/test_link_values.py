@@ -165,3 +165,23 @@ def test_either_of_two_offered_values(chinook):
     assert _check(sql, "How many tracks are Pop or louder?", chinook).sql == sql
     both = sql + " OR T1.Name = 'Latin'"
     assert _check(both, "How many tracks belong to the Latin or Pop genre?", chinook).sql == both
+
+
+def test_a_value_named_with_its_table_moves_there(chinook):
+    """value_table: 'Rock' beside "genre" is a Genre's name, not a track's (Track.Name is not indexed whole)."""
+    catalog, values = chinook
+    out = _check("SELECT COUNT(*) FROM Track WHERE Name = 'Rock'", "How many tracks belong to rock genre?", chinook)
+    assert out.sql == "SELECT COUNT(*) FROM Track JOIN Genre ON Track.GenreId = Genre.GenreId WHERE Genre.Name = 'Rock'"
+    db = Database(URL)
+    assert db.run(out.sql).rows == [[1297]]
+    db.close()
+    left = "SELECT COUNT(*) FROM Track WHERE Name = 'Rock'"  # no table named beside the value
+    assert _check(left, "How many tracks are called Rock?", chinook).sql == left
+
+
+def test_like_follows_the_question(chinook):
+    """like_anchor: "has 'a' in their names" is anywhere; "starts with" at the start."""
+    assert _check("SELECT Name FROM Artist WHERE Name LIKE 'a%'", 'Artists that have "a" in their names?', chinook).sql.endswith("LIKE '%a%'")
+    assert _check("SELECT Name FROM Artist WHERE Name LIKE '%The%'", 'Artists whose names start with "The"?', chinook).sql.endswith("LIKE 'The%'")
+    kept = "SELECT Name FROM Artist WHERE Name LIKE '%a%'"
+    assert _check(kept, "Artists with a name like a?", chinook).sql == kept
