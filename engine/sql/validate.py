@@ -34,6 +34,7 @@ from engine.sql.schema_check import check_columns, check_tables
 from engine.sql.shown_filter import show_not_the_filter
 from engine.sql.text_aggregate import fix_text_aggregates
 from engine.sql.unasked_limit import drop_unasked_limit
+from engine.sql.unasked_literal import drop_unasked_literals
 from engine.sql.unused_joins import drop_unused_joins
 from engine.sql.value_table import move_to_named_table
 
@@ -108,6 +109,7 @@ def _rewrite(fix):
 _link_columns = _rewrite(link_columns)
 _join_keys = _rewrite(fix_join_keys)
 _like_anchors = _rewrite(fix_like_anchors)
+_unasked_literals = _rewrite(drop_unasked_literals)
 _text_aggregates = _rewrite(fix_text_aggregates)
 _named_aggregates = _rewrite(fix_named_aggregates)
 _unused_joins = _rewrite(drop_unused_joins)
@@ -144,7 +146,7 @@ def _limit(tree, c: _Check):
 RULES = (
     _quoted_strings, _link_tables, _tables, _link_columns, _columns,  # names: linked, then checked
     _join_keys,
-    _link_values, _either_value, _value_table, _like_anchors,  # literals
+    _link_values, _either_value, _value_table, _like_anchors, _unasked_literals,  # literals
     _text_aggregates, _named_aggregates, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
     _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
@@ -154,7 +156,7 @@ RULES = (
     _limit,
 )
 REWRITES = {  # rules that change what the author wrote: only for model output
-    _link_tables, _link_columns, _join_keys, _link_values, _either_value, _value_table, _like_anchors, _text_aggregates, _named_aggregates, _unused_joins,
+    _link_tables, _link_columns, _join_keys, _link_values, _either_value, _value_table, _like_anchors, _unasked_literals, _text_aggregates, _named_aggregates, _unused_joins,
     _absent_rows,
     _comparison_direction, _impossible_extremes, _count_threshold, _missing_group_by, _asked_count, _group_shown,
     _count_join, _distinct_count, _name_for_key, _asked_name, _shown_filter, _order_direction, _unasked_limit, _both_values,

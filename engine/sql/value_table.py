@@ -30,9 +30,11 @@ def _named_beside(question: str, value: str, catalog: SchemaCatalog) -> set[str]
     for i in range(len(words) - len(target) + 1):
         if [w.strip("'\".,?") for w in words[i:i + len(target)]] != target:
             continue
-        near = words[max(0, i - 2):i] + words[i + len(target):i + len(target) + 2]
+        before = [w.strip("'\".,?") for w in words[max(0, i - 2):i]]
+        after = [w.strip("'\".,?") for w in words[i + len(target):i + len(target) + 2]]
+        near = before + after + ["".join(before), "".join(after)]  # "media type" → MediaType
         for w in near:
-            out |= {t.name for t in catalog.tables if name_forms(w.strip("'\".,?")) & name_forms(t.name)}
+            out |= {t.name for t in catalog.tables if w and name_forms(w) & name_forms(t.name)}
     return out
 
 

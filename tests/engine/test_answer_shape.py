@@ -1,6 +1,6 @@
 """The rewrites of an answer's shape (count threshold, missing GROUP BY, asked count, count join, distinct
-count, both values, unasked limit, absent rows, group shown, shown filter, impossible extremes): on the real
-Chinook catalog and data, each against what the model wrote."""
+count, both values, unasked limit, absent rows, group shown, shown filter, impossible extremes, unasked literal):
+on the real Chinook catalog and data, each against what the model wrote."""
 
 import pytest
 
@@ -174,3 +174,19 @@ def test_a_count_of_two_values_counts_the_intersect(chinook):
                     "How many albums have tracks?")
     assert joined.sql == "SELECT COUNT(DISTINCT T1.AlbumId) FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId"
     assert db.run(joined.sql).rows == [[347]]
+
+
+def test_a_condition_on_a_value_the_question_never_mentions_is_dropped(chinook):
+    """unasked_literal: `FirstName = 'John'` for "addresses of customers living in Germany"."""
+    catalog, db = chinook
+    sql = "SELECT Address FROM Customer WHERE Country = 'Germany' AND FirstName = 'John'"
+    out = _check(catalog, sql, "What are the addresses of customers living in Germany?")
+    assert out.sql == "SELECT Address FROM Customer WHERE Country = 'Germany'"
+    assert out.fixes == ["dropped FirstName = 'John' (the question never mentions that value)"]
+    assert len(db.run(out.sql).rows) == 4 and db.run(sql).rows == []
+    for kept, question in [
+        (sql, "Addresses of customers named John living in Germany?"),  # mentioned
+        ("SELECT Address FROM Customer WHERE FirstName = 'John'", "Addresses of customers in Germany?"),  # the only condition
+        ("SELECT Address FROM Customer WHERE Country = 'Germany' AND State = 'BE'", "Addresses of customers living in Germany?"),  # a code
+    ]:
+        assert _check(catalog, kept, question).sql == kept
