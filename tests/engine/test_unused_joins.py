@@ -57,7 +57,7 @@ def test_inside_a_subquery_too(chinook):
 def test_joins_the_answer_needs_stay(chinook, sql, question):
     catalog, _ = chinook
     out = check_sql(sql, catalog, row_cap=None, link=True, question=question)
-    assert out.fixes == []
+    assert not any("dropped the join" in f for f in out.fixes)  # (the playlist count becomes a distinct count: distinct_count's)
     assert "JOIN" in out.sql
 
 
