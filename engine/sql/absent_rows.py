@@ -7,7 +7,8 @@ other table P joined to it, shows only P's columns (or a count), and X holds a s
 foreign key to P, the answer becomes `… FROM P WHERE P.key NOT IN (SELECT X.fk FROM X …)`: the
 conditions on X alone move into the subquery ("without a concert in 2014") — un-negated, since the
 model writes the question's "not" as `tonnage <> '225'` and the NOT IN now says it —, those on P
-stay, and a `NOT … IN` the model wrote over the pair is dropped. Anything mixing both tables is left. A count
+stay, and a `NOT … IN` the model wrote with no condition of its own is dropped (one with a condition,
+which would be lost, leaves the answer as written). Anything mixing both tables is left. A count
 over X alone for a question counting P ("how many artists have no album" as `COUNT(*) FROM Album
 …`) becomes the same NOT IN over P.
 """
