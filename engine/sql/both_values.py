@@ -92,9 +92,9 @@ def split_both_values(tree: exp.Expression, catalog: SchemaCatalog, question: st
         return tree, []
     first, second = pairs[0]
     a, b = _equality(parts[first])[1], _equality(parts[second])[1]
-    if _excepted(question, a, b) and question.lower().find(b.lower()) < question.lower().find(a.lower()):
-        first, second = second, first  # the value the question keeps comes first in the EXCEPT
     minus = bool(_excepted(question, a, b))
+    if minus and question.lower().find(b.lower()) < question.lower().find(a.lower()):
+        first, second = second, first  # the value the question keeps comes first in the EXCEPT
     halves = []
     for drop in (second, first):
         half = tree.copy()

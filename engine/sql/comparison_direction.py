@@ -36,10 +36,6 @@ _FLIP = {exp.GT: exp.LT, exp.LT: exp.GT, exp.GTE: exp.LTE, exp.LTE: exp.GTE}
 _GREATER = {exp.GT: True, exp.GTE: True, exp.LT: False, exp.LTE: False}
 
 
-def _number(text: str) -> float:
-    return float(text)
-
-
 def question_bounds(question: str) -> dict[float, set[tuple[bool, str]]]:
     """Each number the question bounds, with the direction(s) it is bounded in and the words that say so."""
     text = question.lower().replace(",", "")
@@ -48,22 +44,22 @@ def question_bounds(question: str) -> dict[float, set[tuple[bool, str]]]:
         for m in re.finditer(r"\b(" + words + r")" + _THAN + _NUM + r"\b", text):
             negated = re.search(r"\b(not|no|never)\s+$", text[: m.start()]) and not m.group(1).startswith(("no ", "not "))
             phrase = ("not " if negated else "") + m.group(0).strip()  # "not higher than 4" is `<= 4`
-            bounds.setdefault(_number(m.group(2)), set()).add((greater != bool(negated), phrase))
+            bounds.setdefault(float(m.group(2)), set()).add((greater != bool(negated), phrase))
     for words, greater in _AFTER:
         for m in re.finditer(r"\b" + _NUM + r"\s+(?:\w+\s+)?(" + words + r")\b", text):
-            bounds.setdefault(_number(m.group(1)), set()).add((greater, m.group(0).strip()))
+            bounds.setdefault(float(m.group(1)), set()).add((greater, m.group(0).strip()))
     for m in _RANGE.finditer(text):
         for n in m.groups():
-            bounds.pop(_number(n), None)
+            bounds.pop(float(n), None)
     return bounds
 
 
 def _literal(node: exp.Expression) -> float | None:
     if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
-        return -_number(node.this.this)
+        return -float(node.this.this)
     if isinstance(node, exp.Literal):
         try:
-            return _number(node.this)
+            return float(node.this)
         except ValueError:
             return None
     return None

@@ -15,14 +15,18 @@ import re
 
 from sqlglot import exp
 
-from engine.catalog.model import SchemaCatalog
+from engine.catalog.model import SchemaCatalog, Table
 from engine.sql.counted import counted_tables
 from engine.sql.joins import query_tables
 
 _NEGATED = re.compile(r"\b(not|no|never|without|n't)\b")  # "artists with no album" are the ones whose keys are absent
+
+
 def count_distinct_keys(tree: exp.Expression, catalog: SchemaCatalog, question: str) -> list[str]:
     """Make, in place, the top-level `COUNT(*)` a count of distinct keys of the counted table, as above."""
-    if not question or _NEGATED.search(question.lower()) or not isinstance(tree, exp.Select) or tree.args.get("group") or len(tree.expressions) != 1:
+    if not question or _NEGATED.search(question.lower()) or not isinstance(tree, exp.Select):
+        return []
+    if tree.args.get("group") or len(tree.expressions) != 1:
         return []
     count = tree.expressions[0]
     if not isinstance(count, exp.Count) or not isinstance(count.this, exp.Star):
@@ -45,7 +49,7 @@ def count_distinct_keys(tree: exp.Expression, catalog: SchemaCatalog, question: 
     return [f"COUNT(*) → {count.sql()} (the question counts {target}; each row of the query holds one's key)"]
 
 
-def _count_joined(count: exp.Count, target, alias: str, tables, catalog: SchemaCatalog) -> list[str]:
+def _count_joined(count: exp.Count, target: Table, alias: str, tables: dict, catalog: SchemaCatalog) -> list[str]:
     """`COUNT(*) FROM Dogs JOIN Treatments …` for "how many dogs": `COUNT(DISTINCT Dogs.dog_id)`, when
     another table of the query holds a key to the counted one and the counted one has a one-column primary key."""
     pk = [c.name for c in target.columns if c.primary_key]

@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
-from sqlglot.optimizer.scope import traverse_scope
 
 from engine.catalog.model import SchemaCatalog
-from engine.sql.link_values import StoredValues, owner_table
+from engine.sql.link_values import StoredValues, string_equalities
 
 _WORD = r"[\w'&/.-]+"
 
@@ -40,29 +38,18 @@ def offer_either_value(tree: exp.Expression, catalog: SchemaCatalog, values: Sto
     """Widen, in place, `col = 'A'` to `col IN ('A', 'B')` as above; returns the fix, in words."""
     if not question or " or " not in question.lower():
         return []
-    try:
-        scopes = traverse_scope(tree)
-    except SqlglotError:
-        return []
     written = {lit.this.lower() for lit in tree.find_all(exp.Literal) if lit.is_string}
     fixes = []
-    for scope in scopes:
-        aliases = {a.lower(): (a, src.name) for a, src in scope.sources.items() if isinstance(src, exp.Table)}
-        for col in scope.columns:
-            eq = col.parent
-            if not isinstance(eq, exp.EQ) or not isinstance(lit := eq.expression if eq.this is col else eq.this, exp.Literal):
-                continue
-            if not lit.is_string or not (table := owner_table(col, aliases, catalog)):
-                continue
-            stored = values.column_values(table, col.name)
-            if not stored:
-                continue
-            by_case = {s.lower(): s for s in stored}
-            other = next((by_case[p.lower()] for p in _offered(question, lit.this) if p.lower() in by_case), None)
-            if other is None or other.lower() in written:
-                continue
-            widened = exp.In(this=col.copy(), expressions=[lit.copy(), exp.Literal.string(other)])
-            fixes.append(f"{eq.sql()} → {widened.sql()} (the question offers '{other}' too, and {table}.{col.name} stores it)")
-            eq.replace(widened)
-            written.add(other.lower())
+    for _, _, col, eq, lit, table in string_equalities(tree, catalog):
+        stored = values.column_values(table, col.name)
+        if not stored:
+            continue
+        by_case = {s.lower(): s for s in stored}
+        other = next((by_case[p.lower()] for p in _offered(question, lit.this) if p.lower() in by_case), None)
+        if other is None or other.lower() in written:
+            continue
+        widened = exp.In(this=col.copy(), expressions=[lit.copy(), exp.Literal.string(other)])
+        fixes.append(f"{eq.sql()} → {widened.sql()} (the question offers '{other}' too, and {table}.{col.name} stores it)")
+        eq.replace(widened)
+        written.add(other.lower())
     return fixes

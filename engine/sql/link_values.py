@@ -49,7 +49,7 @@ def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValu
         return fixes
     grams = _phrases(question)
     for scope in scopes:
-        aliases = {a.lower(): (a, src.name) for a, src in scope.sources.items() if isinstance(src, exp.Table)}
+        aliases = scope_aliases(scope)
         for col in scope.columns:
             for lit in _compared_literals(col):
                 table = owner_table(col, aliases, catalog)
@@ -115,10 +115,9 @@ def _joined_column(col, lit, table, scope, aliases, catalog, values, question, g
     if len(hits) != 1:
         return None
     (ref_col, value), = hits
-    owner = [case for a, (case, name) in aliases.items() if (a == col.table.lower() if col.table else name.lower() == table.lower())]
-    if len(owner) != 1:
+    if (owner := owner_alias(col, table, aliases)) is None:
         return None
-    alias = join_reference(select, aliases, catalog, owner[0], c.name, fk, ref)
+    alias = join_reference(select, aliases, catalog, owner, c.name, fk, ref)
     col.set("this", exp.to_identifier(ref_col))
     col.set("table", exp.to_identifier(alias))
     aliases[alias.lower()] = (alias, ref.name)
@@ -176,6 +175,36 @@ def _compared_literals(col: exp.Column) -> list[exp.Literal]:
     if isinstance(parent, exp.In) and parent.this is col:
         return [e for e in parent.expressions if isinstance(e, exp.Literal) and e.is_string]
     return []
+
+
+def scope_aliases(scope) -> dict[str, tuple[str, str]]:
+    """alias (lower) → (alias as written, table name) for the catalog tables a scope reads."""
+    return {a.lower(): (a, src.name) for a, src in scope.sources.items() if isinstance(src, exp.Table)}
+
+
+def string_equalities(tree: exp.Expression, catalog: SchemaCatalog):
+    """Each `col = 'text'` in any scope of the tree whose column's table is known, as
+    (scope, its aliases, the column, the EQ, the literal, the table); the aliases dict is the
+    scope's own, so a join a caller adds to it holds for the scope's later columns."""
+    try:
+        scopes = traverse_scope(tree)
+    except SqlglotError:
+        return
+    for scope in scopes:
+        aliases = scope_aliases(scope)
+        for col in scope.columns:
+            eq = col.parent
+            if not isinstance(eq, exp.EQ):
+                continue
+            lit = eq.expression if eq.this is col else eq.this
+            if isinstance(lit, exp.Literal) and lit.is_string and (table := owner_table(col, aliases, catalog)):
+                yield scope, aliases, col, eq, lit, table
+
+
+def owner_alias(col: exp.Column, table: str, aliases: dict) -> str | None:
+    """The alias, as written, through which `col` (of catalog table `table`) is read; None when not one."""
+    owner = [case for a, (case, name) in aliases.items() if (a == col.table.lower() if col.table else name.lower() == table.lower())]
+    return owner[0] if len(owner) == 1 else None
 
 
 def owner_table(col: exp.Column, aliases: dict, catalog: SchemaCatalog) -> str | None:

@@ -78,22 +78,19 @@ def _columns(tree, c: _Check):
     return tree
 
 
-def _link_values(tree, c: _Check):
-    if c.values is not None:
-        c.fixes.extend(link_values(tree, c.catalog, c.values, c.question))
-    return tree
+def _valued(fix):
+    """A rule from a rewrite that also reads the connection's value index; skipped without one."""
+    def rule(tree, c: _Check):
+        if c.values is not None:
+            c.fixes.extend(fix(tree, c.catalog, c.values, c.question))
+        return tree
+
+    return rule
 
 
-def _either_value(tree, c: _Check):
-    if c.values is not None:
-        c.fixes.extend(offer_either_value(tree, c.catalog, c.values, c.question))
-    return tree
-
-
-def _value_table(tree, c: _Check):
-    if c.values is not None:
-        c.fixes.extend(move_to_named_table(tree, c.catalog, c.values, c.question))
-    return tree
+_link_values = _valued(link_values)
+_either_value = _valued(offer_either_value)
+_value_table = _valued(move_to_named_table)
 
 
 def _rewrite(fix):
@@ -155,12 +152,7 @@ RULES = (
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
     _limit,
 )
-REWRITES = {  # rules that change what the author wrote: only for model output
-    _link_tables, _link_columns, _join_keys, _link_values, _either_value, _value_table, _like_anchors, _unasked_literals, _text_aggregates, _named_aggregates, _unused_joins,
-    _absent_rows,
-    _comparison_direction, _impossible_extremes, _count_threshold, _missing_group_by, _asked_count, _group_shown,
-    _count_join, _distinct_count, _name_for_key, _asked_name, _shown_filter, _order_direction, _unasked_limit, _both_values,
-}
+REWRITES = set(RULES) - {_quoted_strings, _tables, _columns, _limit}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(

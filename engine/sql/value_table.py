@@ -13,13 +13,11 @@ from __future__ import annotations
 import re
 
 from sqlglot import exp
-from sqlglot.errors import SqlglotError
-from sqlglot.optimizer.scope import traverse_scope
 
 from engine.catalog.model import SchemaCatalog
 from engine.sql.joins import join_reference
 from engine.sql.link_tables import name_forms
-from engine.sql.link_values import StoredValues, owner_table
+from engine.sql.link_values import StoredValues, owner_alias, string_equalities
 
 
 def _named_beside(question: str, value: str, catalog: SchemaCatalog) -> set[str]:
@@ -42,42 +40,28 @@ def move_to_named_table(tree: exp.Expression, catalog: SchemaCatalog, values: St
     """Repoint, in place, `col = 'v'` to the named neighbouring table that stores v, as above."""
     if not question:
         return []
-    try:
-        scopes = traverse_scope(tree)
-    except SqlglotError:
-        return []
     fixes = []
-    for scope in scopes:
+    for scope, aliases, col, eq, lit, table in string_equalities(tree, catalog):
         select = scope.expression
-        if not isinstance(select, exp.Select):
+        if not isinstance(select, exp.Select) or values.column_values(table, col.name) is not None:
+            continue  # a column the index read whole: literal linking's business
+        named = _named_beside(question, lit.this, catalog) - {catalog.table(table).name}
+        keys = [fk for fk in catalog.table(table).foreign_keys if len(fk.columns) == 1
+                and any(fk.ref_table.lower() == n.lower() for n in named)]
+        if len(keys) != 1:
             continue
-        aliases = {a.lower(): (a, src.name) for a, src in scope.sources.items() if isinstance(src, exp.Table)}
-        for col in scope.columns:
-            eq = col.parent
-            if not isinstance(eq, exp.EQ) or not isinstance(lit := eq.expression if eq.this is col else eq.this, exp.Literal):
-                continue
-            if not lit.is_string or not (table := owner_table(col, aliases, catalog)) or values.column_values(table, col.name) is not None:
-                continue  # a column the index read whole: literal linking's business
-            named = _named_beside(question, lit.this, catalog) - {catalog.table(table).name}
-            keys = [fk for fk in catalog.table(table).foreign_keys if len(fk.columns) == 1
-                    and any(fk.ref_table.lower() == n.lower() for n in named)]
-            if len(keys) != 1:
-                continue
-            fk = keys[0]
-            ref = catalog.table(fk.ref_table)
-            hits = {(rc, v) for rt, rc, v in values.places(lit.this) if rt.lower() == ref.name.lower()}
-            if len(hits) != 1:
-                continue
-            (ref_col, stored), = hits
-            owner = [case for a, (case, name) in aliases.items() if (a == col.table.lower() if col.table else name.lower() == table.lower())]
-            if len(owner) != 1:
-                continue
-            before = eq.sql()
-            present = [case for case, name in aliases.values() if name.lower() == ref.name.lower()]
-            alias = present[0] if len(present) == 1 else join_reference(select, aliases, catalog, owner[0], fk.columns[0], fk, ref)
-            col.set("this", exp.to_identifier(ref_col))
-            col.set("table", exp.to_identifier(alias))
-            lit.replace(exp.Literal.string(stored))
-            aliases[alias.lower()] = (alias, ref.name)
-            fixes.append(f"{before} → {eq.sql()} (the question names '{stored}' as a {ref.name}; {table} holds its key)")
+        fk = keys[0]
+        ref = catalog.table(fk.ref_table)
+        hits = {(rc, v) for rt, rc, v in values.places(lit.this) if rt.lower() == ref.name.lower()}
+        if len(hits) != 1 or (owner := owner_alias(col, table, aliases)) is None:
+            continue
+        (ref_col, stored), = hits
+        before = eq.sql()
+        present = [case for case, name in aliases.values() if name.lower() == ref.name.lower()]
+        alias = present[0] if len(present) == 1 else join_reference(select, aliases, catalog, owner, fk.columns[0], fk, ref)
+        col.set("this", exp.to_identifier(ref_col))
+        col.set("table", exp.to_identifier(alias))
+        lit.replace(exp.Literal.string(stored))
+        aliases[alias.lower()] = (alias, ref.name)
+        fixes.append(f"{before} → {eq.sql()} (the question names '{stored}' as a {ref.name}; {table} holds its key)")
     return fixes
