@@ -54,7 +54,7 @@ def fix_text_aggregates(tree: exp.Expression, catalog: SchemaCatalog, question: 
                 continue
             if all(w in asked for w in name_words(current.name)):
                 continue  # the question names it: a number stored as text (`MPG`), not a slip
-            named = [c for c in owners[0].columns if is_numeric(c) and not _is_key(owners[0], c) and c.name.lower() not in used
+            named = [c for c in owners[0].columns if is_numeric(c) and not is_key(owners[0], c) and c.name.lower() not in used
                      and (words := name_words(c.name)) and all(w in asked for w in words)]
             if len(named) != 1:
                 continue
@@ -64,5 +64,5 @@ def fix_text_aggregates(tree: exp.Expression, catalog: SchemaCatalog, question: 
     return fixes
 
 
-def _is_key(table: Table, c: Column) -> bool:
+def is_key(table: Table, c: Column) -> bool:
     return c.primary_key or any([c.name.lower()] == [x.lower() for x in fk.columns] for fk in table.foreign_keys)

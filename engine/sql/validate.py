@@ -28,8 +28,10 @@ from engine.sql.link_values import StoredValues, link_values
 from engine.sql.missing_group_by import add_missing_group_by
 from engine.sql.name_for_key import name_for_key
 from engine.sql.named_aggregate import fix_named_aggregates
+from engine.sql.numbered_column import repoint_numbered_columns
 from engine.sql.order_direction import fix_order_direction
 from engine.sql.quoted_strings import fix_quoted_strings
+from engine.sql.ranked_column import rank_by_named_column
 from engine.sql.schema_check import check_columns, check_tables
 from engine.sql.shown_filter import show_not_the_filter
 from engine.sql.text_aggregate import fix_text_aggregates
@@ -109,6 +111,8 @@ _like_anchors = _rewrite(fix_like_anchors)
 _unasked_literals = _rewrite(drop_unasked_literals)
 _text_aggregates = _rewrite(fix_text_aggregates)
 _named_aggregates = _rewrite(fix_named_aggregates)
+_numbered_columns = _rewrite(repoint_numbered_columns)
+_ranked_columns = _rewrite(rank_by_named_column)
 _unused_joins = _rewrite(drop_unused_joins)
 _absent_rows = _rewrite(keep_absent_rows)
 _comparison_direction = _rewrite(fix_comparison_direction)
@@ -144,7 +148,7 @@ RULES = (
     _quoted_strings, _link_tables, _tables, _link_columns, _columns,  # names: linked, then checked
     _join_keys,
     _link_values, _either_value, _value_table, _like_anchors, _unasked_literals,  # literals
-    _text_aggregates, _named_aggregates, _unused_joins,  # columns and joins the question does not need
+    _text_aggregates, _named_aggregates, _numbered_columns, _ranked_columns, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
     _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
     _missing_group_by, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
