@@ -35,6 +35,7 @@ from engine.sql.ranked_column import rank_by_named_column
 from engine.sql.schema_check import check_columns, check_tables
 from engine.sql.shown_filter import show_not_the_filter
 from engine.sql.text_aggregate import fix_text_aggregates
+from engine.sql.unasked_group import drop_unasked_group
 from engine.sql.unasked_limit import drop_unasked_limit
 from engine.sql.unasked_literal import drop_unasked_literals
 from engine.sql.unused_joins import drop_unused_joins
@@ -126,6 +127,7 @@ _asked_name = _rewrite(show_asked_name)
 _unasked_limit = _rewrite(drop_unasked_limit)
 _impossible_extremes = _rewrite(fix_impossible_extremes)
 _group_shown = _rewrite(show_group_columns)
+_unasked_group = _rewrite(drop_unasked_group)
 _shown_filter = _rewrite(show_not_the_filter)
 
 
@@ -151,7 +153,7 @@ RULES = (
     _text_aggregates, _named_aggregates, _numbered_columns, _ranked_columns, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
     _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
-    _missing_group_by, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
+    _missing_group_by, _unasked_group, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
     _name_for_key, _asked_name, _shown_filter,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
     _limit,
