@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
 from engine.sql.absent_rows import keep_absent_rows
+from engine.sql.aggregateless_group import drop_aggregateless_group
 from engine.sql.asked_count import add_asked_count
 from engine.sql.asked_name import show_asked_name
 from engine.sql.both_values import split_both_values
@@ -128,6 +129,7 @@ _unasked_limit = _rewrite(drop_unasked_limit)
 _impossible_extremes = _rewrite(fix_impossible_extremes)
 _group_shown = _rewrite(show_group_columns)
 _unasked_group = _rewrite(drop_unasked_group)
+_aggregateless_group = _rewrite(drop_aggregateless_group)
 _shown_filter = _rewrite(show_not_the_filter)
 
 
@@ -153,7 +155,7 @@ RULES = (
     _text_aggregates, _named_aggregates, _numbered_columns, _ranked_columns, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
     _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
-    _missing_group_by, _unasked_group, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
+    _missing_group_by, _unasked_group, _aggregateless_group, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
     _name_for_key, _asked_name, _shown_filter,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
     _limit,

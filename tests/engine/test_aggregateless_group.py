@@ -1,0 +1,38 @@
+"""A GROUP BY with nothing to aggregate, which only hides rows: real Chinook data."""
+
+import pytest
+import sqlglot
+
+from engine.sql.aggregateless_group import drop_aggregateless_group
+from engine.sql.validate import check_sql
+
+JOINED = "SELECT T2.Name, T1.Title FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId"
+
+
+def test_a_group_without_aggregates_goes(chinook):
+    catalog, db = chinook
+    sql = JOINED + " GROUP BY T1.Title"
+    assert len(db.run(sql).rows) == 347  # one arbitrary track per album
+    out = check_sql(sql, catalog, row_cap=None, link=True, question="List each track's name with the title of its album.")
+    assert out.sql == JOINED and len(db.run(out.sql, row_cap=None).rows) == 3503
+    assert out.fixes == ["GROUP BY T1.Title dropped (nothing is aggregated, so it only hid rows)"]
+
+
+def test_different_values_become_distinct(chinook):
+    catalog, _ = chinook
+    out = check_sql("SELECT Composer, Name FROM Track GROUP BY Composer", catalog, row_cap=None, link=True,
+                    question="What are the different composers and track names?")
+    assert out.sql == "SELECT DISTINCT Composer, Name FROM Track"
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT Composer FROM Track GROUP BY Composer",  # grouped by every shown column: a DISTINCT already
+    "SELECT GenreId, Name FROM Track GROUP BY GenreId ORDER BY COUNT(*) DESC LIMIT 1",  # aggregates in ORDER BY
+    "SELECT GenreId, Name FROM Track GROUP BY GenreId HAVING COUNT(*) > 3",
+    # one row per album however many tracks joined: the title follows from the key
+    "SELECT T1.Title, T1.AlbumId FROM Album AS T1 JOIN Track AS T2 ON T1.AlbumId = T2.AlbumId WHERE T2.UnitPrice > 1 GROUP BY T1.AlbumId",
+])
+def test_groups_left_as_written(chinook, sql):
+    catalog, _ = chinook
+    tree = sqlglot.parse_one(sql)
+    assert drop_aggregateless_group(tree, catalog, "List them.") == [] and tree.sql() == sql
