@@ -59,7 +59,12 @@ def fix_order_direction(tree: exp.Expression, question: str, dialect: str) -> li
     if want is None or bool(ordered.args.get("desc")) == want:
         return []
     before = ordered.sql(dialect=dialect)
-    # reparsed, so NULLs sort where the dialect puts them for the new direction, as written by hand
-    flipped = sqlglot.parse_one(f"SELECT 1 ORDER BY {ordered.this.sql(dialect=dialect)}{' DESC' if want else ''}", read=dialect)
-    ordered.replace(flipped.args["order"].expressions[0])
+    set_direction(ordered, want, dialect)
     return [f"ORDER BY {before} → {'DESC' if want else 'ASC'} (the question asks for the {'highest' if want else 'lowest'})"]
+
+
+def set_direction(ordered: exp.Ordered, desc: bool, dialect: str) -> None:
+    """Sort `ordered` descending or ascending, in place; reparsed, so NULLs sort where the dialect
+    puts them for that direction, as written by hand."""
+    flipped = sqlglot.parse_one(f"SELECT 1 ORDER BY {ordered.this.sql(dialect=dialect)}{' DESC' if desc else ''}", read=dialect)
+    ordered.replace(flipped.args["order"].expressions[0])

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 
-import sqlglot
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
 from engine.sql.joins import add_join, new_alias, pin_bare_columns, query_tables
 from engine.sql.link_tables import name_forms
+from engine.sql.order_direction import set_direction
 from engine.sql.text_aggregate import is_key, is_numeric, name_words
 
 _HIGH = r"most|highest|largest|biggest|greatest|maximum|max|longest|heaviest|tallest"
@@ -72,9 +72,9 @@ def rank_by_named_column(tree: exp.Expression, catalog: SchemaCatalog, question:
             pin_bare_columns(select, {case: catalog.table(name) for case, name in tables.values()}, catalog.table(table))
             add_join(select, table, alias, exp.column(owner_col, table=owner_alias), col)
         qualified = len(tables) > 1 or join or any(c.table for c in select.find_all(exp.Column))
-        key = exp.column(column, table=alias if qualified else None).sql(dialect=catalog.dialect)
-        # parsed, so NULLs sort where the dialect puts them for that direction, as written by hand
-        select.set("order", sqlglot.parse_one(f"SELECT 1 ORDER BY {key}{' DESC' if desc else ''}", read=catalog.dialect).args["order"])
+        key = exp.Ordered(this=exp.column(column, table=alias if qualified else None))
+        select.set("order", exp.Order(expressions=[key]))
+        set_direction(key, desc, catalog.dialect)
         select.set("group", None)
         fixes.append(f"{before} → {select.sql()} (the question asks for the {'highest' if desc else 'lowest'} {column}, not the most rows)")
     return fixes
