@@ -47,6 +47,10 @@ class SettingsDialog(QDialog):
         self.empty.setToolTip("Most questions about your data have an answer; a query that returns nothing "
                               "usually has a wrong value or join. Uses the shape check's sample count.")
         self.empty.setChecked(s.resample_empty)
+        self.unread = QCheckBox("Resample an answer that never reads a column the question names ('life expectancy')")
+        self.unread.setToolTip("A column whose whole name the question spells is almost always one the answer needs; "
+                               "an answer without it is usually about a neighbouring column. Uses the shape check's sample count.")
+        self.unread.setChecked(s.resample_unread)
         self.failed = _spin(0, 16, s.failure_samples)
         self.failed.setToolTip("When every repair (and the retrieval fallback) fails, sample this many alternatives "
                                "and keep one that runs; 0: off")
@@ -69,6 +73,7 @@ class SettingsDialog(QDialog):
         form.addRow("SQL candidates (vote)", self.candidates)
         form.addRow("Question-shape check (samples)", self.shape)
         form.addRow(self.empty)
+        form.addRow(self.unread)
         form.addRow("Failed-answer samples", self.failed)
         form.addRow(self.constrained)
         form.addRow(self.linking)
@@ -93,7 +98,7 @@ class SettingsDialog(QDialog):
             candidates=self.candidates.value(), column_linking=self.linking.isChecked(),
             literal_linking=self.literals.isChecked(),
             rag_fallback=self.fallback.isChecked(), skeleton_samples=self.shape.value(),
-            resample_empty=self.empty.isChecked(), failure_samples=self.failed.value(),
+            resample_empty=self.empty.isChecked(), resample_unread=self.unread.isChecked(), failure_samples=self.failed.value(),
         )
 
     def show_values(self, s: AskSettings) -> None:
@@ -110,6 +115,7 @@ class SettingsDialog(QDialog):
         self.fallback.setChecked(s.rag_fallback)
         self.shape.setValue(s.skeleton_samples)
         self.empty.setChecked(s.resample_empty)
+        self.unread.setChecked(s.resample_unread)
         self.failed.setValue(s.failure_samples)
 
     def save(self) -> None:

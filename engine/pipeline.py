@@ -19,6 +19,7 @@ from engine.retrieval.retrieve import RetrievalSettings, Retrieved, ScoredItem, 
 from engine.session import Session
 from engine.sql.errors import SqlRejected
 from engine.sql.extract import extract_sql
+from engine.sql.named_columns import unread_columns
 from engine.sql.skeleton import missing_parts
 from engine.sql.validate import check_sql
 
@@ -59,6 +60,9 @@ class AskOptions:
     # with skeleton_samples > 0: an answer that returns no rows (or only NULLs) is resampled too.
     # Spider dev's gold queries return rows 95 % of the time; the fine-tune's wrong answers are empty 10× as often as its right ones
     resample_empty: bool = False
+    # with skeleton_samples > 0: an answer that reads no column whose whole name the question
+    # spells ("average life expectancy" without LifeExpectancy) is resampled too (engine.sql.named_columns)
+    resample_unread: bool = False
     # >0: an answer that still fails after its repairs (and the retrieval fallback) gets this many
     # sampled alternatives of its prompt; one that runs beats an error, which is always wrong
     failure_samples: int = 0
@@ -254,6 +258,8 @@ def _shortfalls(question: str, o: _Outcome, session: Session, opts: AskOptions) 
     out = [f"{c.needs} ({c.name})" for c in missing_parts(question, o.model_sql, session.catalog.dialect)]
     if opts.resample_empty and _empty(o.rows):
         out.append("any rows (the result was empty)")
+    if opts.resample_unread:
+        out += [f"the column {c} the question names" for c in unread_columns(question, o.sql, session.catalog, session.catalog.dialect)]
     return out
 
 

@@ -278,6 +278,7 @@ LEVERS = {
     "candidates": int,  # execution-guided selection among N sampled candidates
     "skeleton_samples": int,  # sampled alternatives when the SQL lacks what the question's words ask for
     "resample_empty": bool,  # with skeleton_samples: an empty result is resampled too
+    "resample_unread": bool,  # with skeleton_samples: an answer reading no column the question spells is resampled too
     "failure_samples": int,  # sampled alternatives for an answer that still fails after repairs and fallback
     "schema_style": str,  # compact | ddl
     "schema_samples": bool,  # sample values in the schema text

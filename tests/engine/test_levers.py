@@ -193,3 +193,20 @@ def test_failure_samples_with_the_real_fine_tuned_model(chinook_url, workspace, 
     assert len({a.sql for a in res.trace.attempts}) > 1  # sampling at temperature > 0 gave other SQL
     assert any("sampled alternative" in n for n in res.trace.notes)
     assert res.ok == any(not a.error for a in res.trace.attempts[1:])  # a sample that ran was taken
+
+
+def test_an_answer_that_never_reads_a_column_the_question_names_is_resampled(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    question = "What are the composer and unit price of the track named Balls to the Wall?"
+    # greedy shows Milliseconds where the question spells "unit price"; two of three samples read UnitPrice
+    outputs = [" Composer, Milliseconds FROM Track WHERE Name = 'Balls to the Wall'",
+               " Composer, UnitPrice FROM Track WHERE Name = 'Balls to the Wall'",
+               " Composer FROM Track WHERE Name = 'Balls to the Wall'",
+               " Composer, UnitPrice FROM Track WHERE Name = 'Balls to the Wall'"]
+    res = ask(question, session, ScriptedModel(outputs), AskOptions(skeleton_samples=3, resample_unread=True, max_repairs=0))
+    assert res.ok and res.rows[0][1] == 0.99 and "UnitPrice" in res.sql
+    assert any("the column unitprice the question names" in n and "2 of 3" in n for n in res.trace.notes)
+    # off (the eval default): the first answer stands and nothing else is generated
+    model = ScriptedModel(outputs[:1])
+    res = ask(question, session, model, AskOptions(skeleton_samples=3, max_repairs=0))
+    assert "Milliseconds" in res.sql and len(model.prompts) == 1
