@@ -14,3 +14,11 @@ def chinook():
     db = Database(url)
     yield reflect_catalog(url, samples=False), db
     db.close()
+
+
+def unchanged(fix, sql: str, catalog, question: str) -> bool:
+    """Whether the rewrite `fix` (tree, catalog, question → fixes) leaves `sql` as written and says so."""
+    import sqlglot
+
+    tree = sqlglot.parse_one(sql)
+    return fix(tree, catalog, question) == [] and tree.sql() == sql
