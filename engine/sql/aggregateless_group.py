@@ -26,8 +26,8 @@ def drop_aggregateless_group(tree: exp.Expression, catalog: SchemaCatalog, quest
     fixes = []
     for select in tree.find_all(exp.Select):
         group = select.args.get("group")
-        if not group or select.args.get("having") or _aggregates(select):
-            continue
+        if not group or not group.expressions or select.args.get("having") or _aggregates(select):
+            continue  # (an empty GROUP BY is a cut-off answer: the database refuses it and the model repairs it)
         grouped = {g.sql().lower() for g in group.expressions} | {g.name.lower() for g in group.expressions if isinstance(g, exp.Column)}
         shown = [e.this if isinstance(e, exp.Alias) else e for e in select.expressions]
         if all(s.sql().lower() in grouped or (isinstance(s, exp.Column) and s.name.lower() in grouped) for s in shown):
