@@ -26,6 +26,14 @@ def name_forms(name: str) -> set[str]:
     return forms
 
 
+def stem(word: str) -> str:
+    """A word without its plural ending (`cities` → `city`, `cylinders` → `cylinder`), for matching a
+    question's words with a column's name words."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
 def link_tables(tree: exp.Expression, catalog: SchemaCatalog) -> list[str]:
     """Rename unknown tables that match exactly one catalog table; returns the fixes, in words."""
     unknown = unknown_tables(tree, catalog)

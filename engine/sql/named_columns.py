@@ -17,7 +17,7 @@ import sqlglot
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
-from engine.sql.link_tables import name_forms
+from engine.sql.link_tables import name_forms, stem
 
 _WORD = re.compile(r"[a-z0-9]+")
 # words that name no column in particular: a question says "name" or "type" about anything
@@ -27,20 +27,14 @@ _VERBS = frozenset("average avg total sum count max maximum min minimum".split()
 _PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
-def _stem(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
-
-
 def spelt_columns(question: str, catalog: SchemaCatalog) -> set[str]:
     """Lower-case names of the catalog's columns whose name words the question has, in order, side by side."""
-    words = " " + " ".join(_stem(w) for w in _WORD.findall(question.lower())) + " "
+    words = " " + " ".join(stem(w) for w in _WORD.findall(question.lower())) + " "
     tables = [f for t in catalog.table_names() for f in name_forms(t)]
     found: dict[str, str] = {}  # column (lower) → its phrase in the question
     for table in catalog.tables:
         for col in table.columns:
-            parts = [_stem(p.lower()) for chunk in col.name.split("_") for p in _PART.findall(chunk)]
+            parts = [stem(p.lower()) for chunk in col.name.split("_") for p in _PART.findall(chunk)]
             if not parts or (len(parts) == 1 and (parts[0] in _COMMON or len(parts[0]) < 4)):
                 continue
             if all(p in _COMMON for p in parts) or any(p in _VERBS for p in parts):

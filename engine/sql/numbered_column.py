@@ -3,9 +3,11 @@
 The fine-tune copies the question's number but often compares it with the wrong column of the
 right table (`Weight` for cylinders, `Date_Effective_From` for "version number greater than 5").
 When a comparison of a column with a number (`col op N`) is in a SELECT over catalog tables, the
-question names neither that column nor its words, and the words right after N ("6 cylinders") or right before it, past the comparison words ("version number
-greater than 5", "life expectancy less than 72"), are the name words of exactly one numeric, non-key column of the query's tables, the comparison takes that
-column. A number the question gives twice, or beside two columns' names, is left alone.
+question names neither that column nor its words, and the words right after N ("6 cylinders") or
+right before it, past the comparison words ("version number greater than 5", "life expectancy less
+than 72"), are the name words of exactly one numeric, non-key column of the query's tables, the
+comparison takes that column. A number the question gives twice, or beside two columns' names, is
+left alone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
 from engine.sql.joins import column_owners, query_tables
+from engine.sql.link_tables import stem
 from engine.sql.text_aggregate import is_key, is_numeric, name_words
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -25,14 +28,6 @@ _BETWEEN = frozenset(
     "is are was were be of than equal equals to at least most more less fewer greater smaller larger bigger higher "
     "lower over under above below exceeding exceeds not no".split()
 )
-
-
-def _stem(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def _beside(question: str, number: float) -> list[tuple[list[str], list[str]]] | None:
@@ -47,20 +42,20 @@ def _beside(question: str, number: float) -> list[tuple[list[str], list[str]]] |
         j = i
         while j > 0 and tokens[j - 1] in _BETWEEN:
             j -= 1
-        after = [_stem(t) for t in tokens[i + 1 : i + 5]]
-        before = [_stem(t) for t in tokens[max(0, j - 4) : j]]
+        after = [stem(t) for t in tokens[i + 1 : i + 5]]
+        before = [stem(t) for t in tokens[max(0, j - 4) : j]]
         out.append((after, before))
     return out
 
 
 def _names(words: set[str], column: str) -> bool:
-    parts = [_stem(w) for w in name_words(column)]
+    parts = [stem(w) for w in name_words(column)]
     return bool(parts) and all(p in words for p in parts)
 
 
 def _beside_name(beside: tuple[list[str], list[str]], column: str) -> bool:
     """The column's name words are the words right after the number, or right before it."""
-    parts = [_stem(w) for w in name_words(column)]
+    parts = [stem(w) for w in name_words(column)]
     after, before = beside
     return bool(parts) and (after[: len(parts)] == parts or (len(before) >= len(parts) and before[-len(parts):] == parts))
 
@@ -69,7 +64,7 @@ def repoint_numbered_columns(tree: exp.Expression, catalog: SchemaCatalog, quest
     """Repoint, in place, each comparison as above; returns the fixes, in words."""
     if not question:
         return []
-    asked = {_stem(t) for t in _TOKEN.findall(question.lower()) if not t[0].isdigit()}
+    asked = {stem(t) for t in _TOKEN.findall(question.lower()) if not t[0].isdigit()}
     fixes = []
     for select in tree.find_all(exp.Select):
         tables = query_tables(select, catalog)
