@@ -160,6 +160,7 @@ RULES = (
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
     _limit,
 )
+MAX_PASSES = 3  # the rewrites run again on their own output until nothing changes, at most this often
 REWRITES = set(RULES) - {_quoted_strings, _tables, _columns, _limit}  # rules that change what the author wrote: only for model output
 
 
@@ -172,13 +173,26 @@ def check_sql(
     `link` turns on table and column linking, for SQL a model wrote; SQL a person saved is checked as written.
     `link_tables=False` leaves table names alone even then (to measure the two apart). With `link`,
     `values` (the connection's value index) and the `question` turn on literal linking too.
+    The rules run again on their own output while a rewrite changed something (MAX_PASSES at most);
+    the row cap is applied once, at the end.
     """
     dialect = dialect or catalog.dialect
     tree = parse_single_select(sql, dialect)
-    check = _Check(catalog, dialect, row_cap, [], values, question)
-    skipped = (set() if link else REWRITES) | (set() if link_tables else {_link_tables})
-    for rule in RULES:
-        if rule in skipped:
-            continue
-        tree = rule(tree, check)
-    return CheckedSql(sql=tree.sql(dialect=catalog.dialect), tree=tree, fixes=check.fixes)
+    skipped = (set() if link else REWRITES) | (set() if link_tables else {_link_tables}) | {_limit}
+    fixes: list[str] = []
+    seen = {sql}
+    for _ in range(MAX_PASSES):
+        check = _Check(catalog, dialect, row_cap, [], values, question)
+        for rule in RULES:
+            if rule not in skipped:
+                tree = rule(tree, check)
+        fixes += [f for f in check.fixes if f not in fixes]
+        again = tree.sql(dialect=catalog.dialect)
+        if not check.fixes or again in seen:
+            break
+        # a rewrite's output is model output too: one rule's fix can give another its shape
+        # ("artists without any album" reads as absent rows only once the join keys are fixed)
+        seen.add(again)
+        tree, dialect = parse_single_select(again, catalog.dialect), catalog.dialect
+    tree = _limit(tree, _Check(catalog, dialect, row_cap, fixes, values, question))
+    return CheckedSql(sql=tree.sql(dialect=catalog.dialect), tree=tree, fixes=fixes)
