@@ -16,9 +16,18 @@ from engine.eval.harness import EvalReport, ItemResult  # noqa: E402
 
 
 def merge(parts: list[dict]) -> dict:
-    """One report over every shard's answers; its summary is computed as `sqlsage eval` computes it."""
+    """One report over every shard's answers; its summary is computed as `sqlsage eval` computes it.
+
+    A question answered in two files (a shard stopped part-way while another process took over its
+    tail) counts once: the first file's answer is kept."""
     first = parts[0]
-    results = {m: sorted((ItemResult(**i) for p in parts for i in p["items"][m]), key=lambda r: r.index) for m in first["modes"]}
+    results = {}
+    for m in first["modes"]:
+        answers: dict[int, ItemResult] = {}
+        for p in parts:
+            for i in p["items"][m]:
+                answers.setdefault(i["index"], ItemResult(**i))
+        results[m] = sorted(answers.values(), key=lambda r: r.index)
     report = EvalReport(
         first["dataset"], first["model"], first["modes"], results, [e for p in parts for e in p["gold_errors"]],
         first["leakage_guard"]["excluded_examples"], first["leakage_guard"]["example_pool"], first["levers"],
