@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy import SETS  # noqa: E402
-from engine.eval.compare import defog_match, orders_rows, spider_match  # noqa: E402
+from engine.eval.compare import defog_match, spider_match  # noqa: E402
 from engine.eval.datasets import load_dataset  # noqa: E402
-from engine.eval.harness import GOLD_TIMEOUT_S, PRED_TIMEOUT_S, db_resolver  # noqa: E402
+from engine.eval.harness import PRED_TIMEOUT_S, db_resolver, matches_gold, run_golds  # noqa: E402
 from engine.session import open_session  # noqa: E402
 from engine.sql.errors import SqlRejected  # noqa: E402
 from engine.sql.validate import check_sql  # noqa: E402
@@ -58,18 +58,13 @@ def replay(path: Path, set_name: str, workspace: Path, mode: str | None = None) 
         if url not in sessions:
             sessions[url] = open_session(ws, url)
         s = sessions[url]
-        golds = []
-        for g in it.gold:
-            try:
-                golds.append((g, s.db.run(g, row_cap=None, timeout_s=GOLD_TIMEOUT_S).rows))
-            except Exception:  # noqa: BLE001 - a gold that does not run is skipped, as eval does
-                continue
+        golds = run_golds(s.db, it) or []
         new_sql, error, correct, fixes = rec["sql"], None, False, []
         try:
             checked = check_sql(rec["sql"], s.catalog, row_cap=None, link=True, question=it.question, values=s.value_index())
             new_sql, fixes = checked.sql, checked.fixes
             rows = s.db.run(new_sql, row_cap=None, timeout_s=PRED_TIMEOUT_S).rows
-            correct = any(match(g, rows, orders_rows(gs, s.catalog.dialect)) for gs, g in golds)
+            correct = matches_gold(golds, rows, match, s.catalog.dialect)
         except SqlRejected as exc:
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - a database error is a wrong answer, as in eval

@@ -215,7 +215,7 @@ def evaluate(
         url = resolve(it.db_id)
         if url not in sessions:
             sessions[url] = open_session(workspace, url)
-        golds = _run_golds(sessions[url].db, it)
+        golds = run_golds(sessions[url].db, it)
         if golds is None:
             gold_errors.append(f"#{it.index} ({it.db_id}): no gold query executes")
             continue
@@ -250,7 +250,7 @@ def evaluate(
             t = time.perf_counter()
             res = ask(it.question, session, model, opts)
             secs = time.perf_counter() - t
-            correct = res.ok and any(match(g, res.rows, orders_rows(sql, session.catalog.dialect)) for sql, g in golds)
+            correct = res.ok and matches_gold(golds, res.rows, match, session.catalog.dialect)
             flags = list(it.flags) + ([EMPTY_GOLD] if not any(g for _, g in golds) else [])
             results[mode].append(ItemResult(it.index, it.db_id, it.question, mode, res.sql, bool(correct), res.error, round(secs, 3), it.category, flags,
                                             len(res.trace.attempts), res.trace.mode,
@@ -331,7 +331,8 @@ def apply_levers(opts: AskOptions, levers: dict) -> AskOptions:
     return opts
 
 
-def _run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | None:
+def run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | None:
+    """Each gold query of the item that runs, with its rows; None when none does."""
     out = []
     for sql in it.gold:
         try:
@@ -339,6 +340,11 @@ def _run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | Non
         except Exception:  # noqa: BLE001 - a gold that does not run is reported, not fatal
             continue
     return out or None
+
+
+def matches_gold(golds: list[tuple[str, list[list]]], rows: list, match: Callable, dialect: str) -> bool:
+    """Whether `rows` match any gold's, under the set's rules (row order only where the gold sorts)."""
+    return any(match(g, rows, orders_rows(sql, dialect)) for sql, g in golds)
 
 
 def format_report(report: EvalReport) -> str:

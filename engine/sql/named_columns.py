@@ -18,13 +18,13 @@ from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
 from engine.sql.link_tables import name_forms, stem
+from engine.sql.text_aggregate import name_words
 
 _WORD = re.compile(r"[a-z0-9]+")
 # words that name no column in particular: a question says "name" or "type" about anything
 _COMMON = frozenset("id ids name names type types code codes number date details description title year age".split())
 # and words a question uses for what it does with columns, whatever the schema calls its own
 _VERBS = frozenset("average avg total sum count max maximum min minimum".split())
-_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def spelt_columns(question: str, catalog: SchemaCatalog) -> set[str]:
@@ -34,7 +34,7 @@ def spelt_columns(question: str, catalog: SchemaCatalog) -> set[str]:
     found: dict[str, str] = {}  # column (lower) → its phrase in the question
     for table in catalog.tables:
         for col in table.columns:
-            parts = [stem(p.lower()) for chunk in col.name.split("_") for p in _PART.findall(chunk)]
+            parts = [stem(p) for p in name_words(col.name, min_len=1)]  # `line_3` is not `line`
             if not parts or (len(parts) == 1 and (parts[0] in _COMMON or len(parts[0]) < 4)):
                 continue
             if all(p in _COMMON for p in parts) or any(p in _VERBS for p in parts):

@@ -48,14 +48,18 @@ def _beside(question: str, number: float) -> list[tuple[list[str], list[str]]] |
     return out
 
 
+def _parts(column: str) -> list[str]:
+    return [stem(w) for w in name_words(column)]
+
+
 def _names(words: set[str], column: str) -> bool:
-    parts = [stem(w) for w in name_words(column)]
+    parts = _parts(column)
     return bool(parts) and all(p in words for p in parts)
 
 
 def _beside_name(beside: tuple[list[str], list[str]], column: str) -> bool:
     """The column's name words are the words right after the number, or right before it."""
-    parts = [stem(w) for w in name_words(column)]
+    parts = _parts(column)
     after, before = beside
     return bool(parts) and (after[: len(parts)] == parts or (len(before) >= len(parts) and before[-len(parts):] == parts))
 

@@ -26,9 +26,10 @@ def _asked(question: str) -> set[str]:
     return words | {w[:-1] for w in words if w.endswith("s") and len(w) > 3}
 
 
-def name_words(name: str) -> list[str]:
-    """`SurfaceArea` → [surface, area]; `life_expectancy` → [life, expectancy]."""
-    return [p.lower() for chunk in name.split("_") for p in _SPLIT.findall(chunk) if len(p) > 1]
+def name_words(name: str, min_len: int = 2) -> list[str]:
+    """`SurfaceArea` → [surface, area]; `life_expectancy` → [life, expectancy]; parts shorter than
+    `min_len` (the `3` of `line_3`, by default) are left out."""
+    return [p.lower() for chunk in name.split("_") for p in _SPLIT.findall(chunk) if len(p) >= min_len]
 
 
 def is_numeric(c: Column) -> bool:

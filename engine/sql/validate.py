@@ -52,12 +52,11 @@ class CheckedSql:
 
 @dataclass
 class _Check:
-    """What the rules read: the catalog, the target dialect and row cap; the stored values and the
+    """What the rules read: the catalog and the target dialect; the stored values and the
     question for literal linking (the question also picks between two keys a join could use); `fixes` collects what the linking rules changed."""
 
     catalog: SchemaCatalog
     dialect: str
-    cap: int | None
     fixes: list[str]
     values: StoredValues | None = None
     question: str = ""
@@ -144,10 +143,6 @@ def _both_values(tree, c: _Check):
     return tree
 
 
-def _limit(tree, c: _Check):
-    return cap_rows(tree, c.cap)
-
-
 RULES = (
     _quoted_strings, _link_tables, _tables, _link_columns, _columns,  # names: linked, then checked
     _join_keys,
@@ -158,10 +153,9 @@ RULES = (
     _missing_group_by, _unasked_group, _aggregateless_group, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
     _name_for_key, _asked_name, _shown_filter,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
-    _limit,
-)
+)  # then the row cap (engine.sql.limit), once, on what the rules leave
 MAX_PASSES = 3  # the rewrites run again on their own output until nothing changes, at most this often
-REWRITES = set(RULES) - {_quoted_strings, _tables, _columns, _limit}  # rules that change what the author wrote: only for model output
+REWRITES = set(RULES) - {_quoted_strings, _tables, _columns}  # rules that change what the author wrote: only for model output
 
 
 def check_sql(
@@ -178,11 +172,11 @@ def check_sql(
     """
     dialect = dialect or catalog.dialect
     tree = parse_single_select(sql, dialect)
-    skipped = (set() if link else REWRITES) | (set() if link_tables else {_link_tables}) | {_limit}
+    skipped = (set() if link else REWRITES) | (set() if link_tables else {_link_tables})
     fixes: list[str] = []
     seen = {sql}
     for _ in range(MAX_PASSES):
-        check = _Check(catalog, dialect, row_cap, [], values, question)
+        check = _Check(catalog, dialect, [], values, question)
         for rule in RULES:
             if rule not in skipped:
                 tree = rule(tree, check)
@@ -191,8 +185,9 @@ def check_sql(
         if not check.fixes or again in seen:
             break
         # a rewrite's output is model output too: one rule's fix can give another its shape
-        # ("artists without any album" reads as absent rows only once the join keys are fixed)
+        # ("artists who have not released any albums" reads as absent rows only once name-for-key
+        # has shown Artist.Name instead of the key)
         seen.add(again)
         tree, dialect = parse_single_select(again, catalog.dialect), catalog.dialect
-    tree = _limit(tree, _Check(catalog, dialect, row_cap, fixes, values, question))
+    tree = cap_rows(tree, row_cap)
     return CheckedSql(sql=tree.sql(dialect=catalog.dialect), tree=tree, fixes=fixes)
