@@ -1,0 +1,143 @@
+"""Which selection rule picks best among the same sampled candidates? Replayed without the model.
+
+    python benchmarks/selector_replay.py benchmarks/results/oracle_spider-dev_c8_t0.7_sample200.json [--n 4]
+
+Reads an `oracle_candidates.py` result (each question's greedy answer and its sampled candidates as
+the model wrote them), checks and runs every one of the first N candidates again with today's
+`check_sql`, notes what it lacks (`missing_parts`, an empty result) and whether it matches the gold,
+then scores each selection rule on exactly those candidates. The rules differ only in how they pick,
+so their gap is the selector's alone. Prints a table and writes JSON next to the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.accuracy import SETS  # noqa: E402
+from engine.eval.compare import defog_match, spider_match  # noqa: E402
+from engine.eval.datasets import load_dataset  # noqa: E402
+from engine.eval.harness import PRED_TIMEOUT_S, db_resolver, matches_gold, run_golds  # noqa: E402
+from engine.session import open_session  # noqa: E402
+from engine.sql.skeleton import missing_parts  # noqa: E402
+from engine.sql.validate import check_sql  # noqa: E402
+from engine.workspace import Workspace  # noqa: E402
+
+
+@dataclass
+class Cand:
+    runs: bool
+    result: str  # the sorted result set, the key candidates vote with
+    lacks: bool  # misses a part the question asks for, or returned nothing
+    right: bool
+
+
+def _replay(sql: str, question: str, session, golds, match) -> Cand:
+    try:
+        checked = check_sql(sql, session.catalog, row_cap=None, link=True, question=question, values=session.value_index())
+        rows = session.db.run(checked.sql, row_cap=None, timeout_s=PRED_TIMEOUT_S).rows
+    except Exception:  # noqa: BLE001 - a refusal or a database error: a candidate that does not run
+        return Cand(False, "", True, False)
+    empty = not rows or all(v is None for row in rows for v in row)
+    lacks = empty or bool(missing_parts(question, sql, session.catalog.dialect))
+    return Cand(True, repr(sorted(map(repr, rows))), lacks, bool(golds) and matches_gold(golds, rows, match, session.catalog.dialect))
+
+
+def _vote(cands: list[Cand], weights: list[float] | None = None) -> Cand | None:
+    """The result set with the most (weighted) votes; ties keep the earliest candidate."""
+    if not cands:
+        return None
+    score: Counter = Counter()
+    first: dict[str, Cand] = {}
+    for i, c in enumerate(cands):
+        score[c.result] += weights[i] if weights else 1.0
+        first.setdefault(c.result, c)
+    best = max(score.values())
+    return next(first[r] for r in first if score[r] == best)
+
+
+def rule_vote(cs: list[Cand]) -> Cand | None:
+    """Today's `candidates=N`: the result most runnable candidates share."""
+    return _vote([c for c in cs if c.runs])
+
+
+def rule_fitting_vote(cs: list[Cand]) -> Cand | None:
+    """Runnable candidates lacking nothing vote first; only when none fits, every runnable one."""
+    runs = [c for c in cs if c.runs]
+    return _vote([c for c in runs if not c.lacks] or runs)
+
+
+def rule_greedy_then_fitting_vote(cs: list[Cand]) -> Cand | None:
+    """Today's default shape check: greedy unless it fails or lacks something, then fitting-first vote of the samples."""
+    if cs and cs[0].runs and not cs[0].lacks:
+        return cs[0]
+    rest = [c for c in cs[1:] if c.runs]
+    fitting = [c for c in rest if not c.lacks]
+    return _vote(fitting) or (cs[0] if cs and cs[0].runs else _vote(rest))
+
+
+def rule_fitting_vote_greedy_weighted(cs: list[Cand]) -> Cand | None:
+    """Fitting-first vote in which the greedy candidate counts 1.5 (it is the model's most likely answer)."""
+    runs = [c for c in cs if c.runs]
+    pool = [c for c in runs if not c.lacks] or runs
+    return _vote(pool, [1.5 if c is cs[0] else 1.0 for c in pool])
+
+
+RULES = (rule_vote, rule_fitting_vote, rule_greedy_then_fitting_vote, rule_fitting_vote_greedy_weighted)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("oracle", type=Path)
+    ap.add_argument("--n", type=int, nargs="+", default=[2, 4, 6, 8], help="candidate counts to score (greedy first)")
+    ap.add_argument("--workspace", type=Path, default=ROOT / ".cache" / "bench-ws")
+    args = ap.parse_args()
+
+    data = json.loads(args.oracle.read_text())
+    spec = dict(zip(SETS[data["set"]][::2], SETS[data["set"]][1::2], strict=True))
+    items = {i.index: i for i in load_dataset(Path(spec["--dataset"]))}
+    ws = Workspace(args.workspace)
+    resolve = db_resolver(spec.get("--db"), Path(spec["--db-dir"]) if "--db-dir" in spec else None, ws)
+    match = defog_match if spec["--dataset"].endswith(".csv") else spider_match
+    sessions: dict[str, object] = {}
+    per_q: list[list[Cand]] = []
+    top = max(args.n)
+    for k, row in enumerate(data["items"]):
+        it = items[row["index"]]
+        url = resolve(it.db_id)
+        if url not in sessions:
+            sessions[url] = open_session(ws, url)
+        s = sessions[url]
+        golds = run_golds(s.db, it) or []
+        per_q.append([_replay(sql, it.question, s, golds, match) for sql in row["candidates"][: min(top, data["candidates"])]])
+        print(f"\r{k + 1}/{len(data['items'])}", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    for s in sessions.values():
+        s.db.close()
+
+    total = len(per_q)
+    table = {}
+    for n in args.n:
+        col = {r.__name__: sum(bool((c := r(cs[:n])) and c.right) for cs in per_q) for r in RULES}
+        col["oracle (any right)"] = sum(any(c.right for c in cs[:n]) for cs in per_q)
+        table[n] = col
+    print(f"{data['set']}, {total} questions; candidates: greedy + samples at T={data['temperature']}")
+    print("| rule | " + " | ".join(f"N={n}" for n in args.n) + " |")
+    print("| --- |" + " --- |" * len(args.n))
+    for name in table[args.n[0]]:
+        print(f"| {name} | " + " | ".join(f"{table[n][name] / total:.3f} ({table[n][name]})" for n in args.n) + " |")
+    out = args.oracle.with_name(args.oracle.stem.replace("oracle_", "selectors_") + ".json")
+    out.write_text(json.dumps({"source": args.oracle.name, "questions": total, "table": table}, indent=1))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
