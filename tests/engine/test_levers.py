@@ -64,6 +64,18 @@ def test_execution_guided_selection_votes_by_result(chinook_url, workspace):
     assert len(res.trace.attempts) == 4
 
 
+def test_selection_prefers_candidates_lacking_nothing_over_a_larger_vote(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    empty = " Title FROM Album WHERE Title = 'No such album'"
+    # greedy and one sample agree on an empty result; the one that returns rows wins
+    model = ScriptedModel([empty, empty, " Title FROM Album", " nope FROM Album"])
+    res = ask("List the album titles.", session, model, AskOptions(candidates=4, resample_empty=True))
+    assert res.ok and len(res.rows) == 347
+    plain = ScriptedModel([empty, empty, " Title FROM Album", " nope FROM Album"])
+    res = ask("List the album titles.", session, plain, AskOptions(candidates=4, resample_empty=False))
+    assert res.ok and res.rows == []  # without the empty-result check the empty pair outvotes it
+
+
 def test_selection_falls_back_to_repair_when_nothing_runs(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
     model = ScriptedModel([" x FROM y", " z FROM y", " COUNT(*) FROM Album"])
