@@ -49,7 +49,7 @@ def test_cli_settings_and_ask_uses_them(workspace, chinook_url):
 
 def test_retrieval_fallback_belongs_to_auto_mode():
     assert AskSettings().options().rag_fallback  # the product default: auto mode, fallback on
-    assert AskSettings().options().skeleton_samples == 4 and AskSettings(skeleton_samples=0).options().skeleton_samples == 0
+    assert AskSettings().options().skeleton_samples == 8 and AskSettings(skeleton_samples=0).options().skeleton_samples == 0
     assert AskSettings().options().resample_empty and not AskSettings(resample_empty=False).options().resample_empty
     assert not AskSettings().options(mode="zero-shot").rag_fallback  # an explicit mode is exactly that prompt
     assert not AskSettings(rag_fallback=False).options().rag_fallback
