@@ -31,29 +31,15 @@ sys.path.insert(0, str(ROOT))
 
 import engine.eval.harness as harness  # noqa: E402
 from benchmarks.accuracy import SETS  # noqa: E402
+from benchmarks.gold_check import GoldChecker, set_args  # noqa: E402
 from engine.eval.compare import defog_match, spider_match  # noqa: E402
 from engine.eval.datasets import load_dataset  # noqa: E402
-from engine.eval.harness import PRED_TIMEOUT_S, ask_levers, db_resolver, matches_gold, run_golds  # noqa: E402
+from engine.eval.harness import ask_levers, db_resolver  # noqa: E402
 from engine.index.entries import ExamplePair  # noqa: E402
-from engine.session import open_session  # noqa: E402
 from engine.settings import load_settings  # noqa: E402
-from engine.sql.errors import SqlRejected  # noqa: E402
-from engine.sql.validate import check_sql  # noqa: E402
 from engine.workspace import Workspace  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def _candidate_correct(sql: str, session, it, golds, match) -> bool:
-    """One candidate as `ask` would have run it: checked (with every rewrite), executed, compared."""
-    try:
-        checked = check_sql(sql, session.catalog, row_cap=None, link=True, question=it.question, values=session.value_index())
-        rows = session.db.run(checked.sql, row_cap=None, timeout_s=PRED_TIMEOUT_S).rows
-    except SqlRejected:
-        return False
-    except Exception:  # noqa: BLE001 - a database error is a wrong answer, as in eval
-        return False
-    return bool(matches_gold(golds, rows, match, session.catalog.dialect))
 
 
 def main() -> int:
@@ -69,7 +55,7 @@ def main() -> int:
     ap.add_argument("--examples", type=Path, default=ROOT.parent / "shared" / "datasets" / "spider" / "train_spider.json")
     args = ap.parse_args()
 
-    spec = dict(zip(SETS[args.set][::2], SETS[args.set][1::2], strict=True))
+    spec = set_args(args.set)
     whole = load_dataset(Path(spec["--dataset"]))
     items = sorted(random.Random(args.seed).sample(whole, min(args.sample, len(whole))), key=lambda i: i.index) if args.sample else whole
     ws = Workspace(args.workspace)
@@ -95,21 +81,16 @@ def main() -> int:
     harness.ask = real_ask
     print(file=sys.stderr)
 
-    by_index = {it.index: it for it in items}
-    sessions: dict[str, object] = {}
+    checker = GoldChecker(args.set, args.workspace)
     rows = []
     for r in report.results["ft"]:
-        it = by_index[r.index]
-        url = resolve(it.db_id)
-        s = sessions.setdefault(url, open_session(ws, url)) if url not in sessions else sessions[url]
-        golds = run_golds(s.db, it) or []
+        it = checker.items[r.index]
         cands = [a.sql for a in traces[it.question].attempts]  # the N candidates first, then any repairs and resamples
-        right = [_candidate_correct(sql, s, it, golds, match) for sql in cands]
+        right = [checker.score(sql, it).correct for sql in cands]
         rows.append({"index": it.index, "db_id": it.db_id, "question": it.question, "chosen": r.correct,
                      "greedy": bool(right and right[0]), "any": any(right[: args.candidates]), "any_attempt": any(right),
                      "right": right, "candidates": cands})
-    for s in sessions.values():
-        s.db.close()
+    checker.close()
 
     n = len(rows)
     summary = {k: sum(x[k] for x in rows) for k in ("chosen", "greedy", "any", "any_attempt")}

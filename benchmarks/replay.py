@@ -22,18 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy import SETS  # noqa: E402
-from engine.eval.compare import defog_match, spider_match  # noqa: E402
-from engine.eval.datasets import load_dataset  # noqa: E402
-from engine.eval.harness import PRED_TIMEOUT_S, db_resolver, matches_gold, run_golds  # noqa: E402
-from engine.session import open_session  # noqa: E402
-from engine.sql.errors import SqlRejected  # noqa: E402
-from engine.sql.validate import check_sql  # noqa: E402
-from engine.workspace import Workspace  # noqa: E402
-
-
-def _set_args(name: str) -> dict:
-    args = SETS[name]
-    return dict(zip(args[::2], args[1::2], strict=True))
+from benchmarks.gold_check import GoldChecker  # noqa: E402
 
 
 def guess_set(path: Path) -> str:
@@ -46,34 +35,15 @@ def guess_set(path: Path) -> str:
 def replay(path: Path, set_name: str, workspace: Path, mode: str | None = None) -> list[dict]:
     data = json.loads(path.read_text())
     mode = mode or data["modes"][-1]
-    args = _set_args(set_name)
-    items = {it.index: it for it in load_dataset(Path(args["--dataset"]))}
-    ws = Workspace(workspace)
-    resolve = db_resolver(args.get("--db"), Path(args["--db-dir"]) if "--db-dir" in args else None, ws)
-    match = defog_match if args["--dataset"].endswith(".csv") else spider_match
-    sessions, out = {}, []
+    checker = GoldChecker(set_name, workspace)
+    out = []
     for rec in data["items"][mode]:
-        it = items[rec["index"]]
-        url = resolve(it.db_id)
-        if url not in sessions:
-            sessions[url] = open_session(ws, url)
-        s = sessions[url]
-        golds = run_golds(s.db, it) or []
-        new_sql, error, correct, fixes = rec["sql"], None, False, []
-        try:
-            checked = check_sql(rec["sql"], s.catalog, row_cap=None, link=True, question=it.question, values=s.value_index())
-            new_sql, fixes = checked.sql, checked.fixes
-            rows = s.db.run(new_sql, row_cap=None, timeout_s=PRED_TIMEOUT_S).rows
-            correct = matches_gold(golds, rows, match, s.catalog.dialect)
-        except SqlRejected as exc:
-            error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a database error is a wrong answer, as in eval
-            error = str(exc).splitlines()[0][:200]
+        it = checker.items[rec["index"]]
+        now = checker.score(rec["sql"], it)
         out.append({"index": it.index, "db_id": it.db_id, "question": it.question, "was": rec["correct"],
-                    "now": bool(correct), "fixes": fixes, "old_sql": rec["sql"], "sql": new_sql, "error": error,
-                    "changed": " ".join(new_sql.split()) != " ".join(rec["sql"].split())})
-    for s in sessions.values():
-        s.db.close()
+                    "now": now.correct, "fixes": now.fixes, "old_sql": rec["sql"], "sql": now.sql, "error": now.error,
+                    "changed": " ".join(now.sql.split()) != " ".join(rec["sql"].split())})
+    checker.close()
     return out
 
 

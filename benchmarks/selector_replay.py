@@ -21,14 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.accuracy import SETS  # noqa: E402
-from engine.eval.compare import defog_match, spider_match  # noqa: E402
-from engine.eval.datasets import load_dataset  # noqa: E402
-from engine.eval.harness import PRED_TIMEOUT_S, db_resolver, matches_gold, run_golds  # noqa: E402
-from engine.session import open_session  # noqa: E402
+from benchmarks.gold_check import GoldChecker  # noqa: E402
 from engine.sql.skeleton import missing_parts  # noqa: E402
-from engine.sql.validate import check_sql  # noqa: E402
-from engine.workspace import Workspace  # noqa: E402
 
 
 @dataclass
@@ -39,15 +33,14 @@ class Cand:
     right: bool
 
 
-def _replay(sql: str, question: str, session, golds, match) -> Cand:
-    try:
-        checked = check_sql(sql, session.catalog, row_cap=None, link=True, question=question, values=session.value_index())
-        rows = session.db.run(checked.sql, row_cap=None, timeout_s=PRED_TIMEOUT_S).rows
-    except Exception:  # noqa: BLE001 - a refusal or a database error: a candidate that does not run
+def _replay(sql: str, it, checker: GoldChecker) -> Cand:
+    scored = checker.score(sql, it)
+    if scored.rows is None:
         return Cand(False, "", True, False)
+    rows = scored.rows
     empty = not rows or all(v is None for row in rows for v in row)
-    lacks = empty or bool(missing_parts(question, sql, session.catalog.dialect))
-    return Cand(True, repr(sorted(map(repr, rows))), lacks, bool(golds) and matches_gold(golds, rows, match, session.catalog.dialect))
+    lacks = empty or bool(missing_parts(it.question, sql, checker.session(it).catalog.dialect))
+    return Cand(True, repr(sorted(map(repr, rows))), lacks, scored.correct)
 
 
 def _vote(cands: list[Cand], weights: list[float] | None = None) -> Cand | None:
@@ -101,26 +94,15 @@ def main() -> int:
     args = ap.parse_args()
 
     data = json.loads(args.oracle.read_text())
-    spec = dict(zip(SETS[data["set"]][::2], SETS[data["set"]][1::2], strict=True))
-    items = {i.index: i for i in load_dataset(Path(spec["--dataset"]))}
-    ws = Workspace(args.workspace)
-    resolve = db_resolver(spec.get("--db"), Path(spec["--db-dir"]) if "--db-dir" in spec else None, ws)
-    match = defog_match if spec["--dataset"].endswith(".csv") else spider_match
-    sessions: dict[str, object] = {}
+    checker = GoldChecker(data["set"], args.workspace)
+    top = min(max(args.n), data["candidates"])
     per_q: list[list[Cand]] = []
-    top = max(args.n)
     for k, row in enumerate(data["items"]):
-        it = items[row["index"]]
-        url = resolve(it.db_id)
-        if url not in sessions:
-            sessions[url] = open_session(ws, url)
-        s = sessions[url]
-        golds = run_golds(s.db, it) or []
-        per_q.append([_replay(sql, it.question, s, golds, match) for sql in row["candidates"][: min(top, data["candidates"])]])
+        it = checker.items[row["index"]]
+        per_q.append([_replay(sql, it, checker) for sql in row["candidates"][:top]])
         print(f"\r{k + 1}/{len(data['items'])}", end="", file=sys.stderr)
     print(file=sys.stderr)
-    for s in sessions.values():
-        s.db.close()
+    checker.close()
 
     total = len(per_q)
     table = {}
