@@ -59,11 +59,11 @@ def test_trace_shows_what_column_linking_fixed(qtbot, window, scripted):
 
 
 def test_errors_are_readable_not_tracebacks(qtbot, window, scripted):
-    # the defaults: 3 whole-schema attempts, 3 with retrieval (auto mode), then 4 failure samples
-    scripted.outputs = [f" x FROM nowhere{i}" for i in range(10)]
+    # the defaults: 3 whole-schema attempts, 3 with retrieval (auto mode), then 8 failure samples
+    scripted.outputs = [f" x FROM nowhere{i}" for i in range(14)]
     result = ask(qtbot, window, "nonsense")
     assert not result.ok and not scripted.outputs  # every attempt the defaults make was made
-    assert any("none of 4 sampled alternatives ran" in n for n in result.trace.notes)
+    assert any("none of 8 sampled alternatives ran" in n for n in result.trace.notes)
     assert "does not exist" in window.message.text() and "Traceback" not in window.message.text()
 
 
