@@ -38,7 +38,8 @@ class AskSettings:
     # Measured with the 2150-step adapter: Spider dev sample 200 ft 65 -> 67 (20 questions resampled,
     # none lost), Chinook 22 -> 22 of 84 (2 resampled); the p50 question is not resampled.
     # 4 -> 8 (with failure_samples 4 -> 8; session 15): Spider dev sample 200 99 -> 101, Chinook
-    # 56 -> 58, held-out Sakila 31 -> 36 of 82 (9 gained, 2 lost in all) for ~40 % more generations
+    # 56 -> 58, held-out Sakila 31 -> 36 of 82 (9 gained, 2 lost in all); all 1034 Spider dev 514 -> 522;
+    # ~40 % more generations, none on the median question (p95 latency +15 %)
     skeleton_samples: int = 8
     # with the shape check: an answer that returns no rows (or only NULLs) is resampled the same way.
     # Measured (2150-step adapter): Chinook 22 -> 27 of 84, nothing lost; see benchmarks/README.md, session 7
