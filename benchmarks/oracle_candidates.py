@@ -5,7 +5,7 @@
 
 Every question is asked exactly as `sqlsage ask` would (every default) but with `candidates=N`: the
 greedy answer plus N-1 sampled ones, each checked and run, then the result most of them share is
-chosen. Each candidate is then compared with the gold on its own, which gives:
+chosen (those lacking nothing the question asks for vote first). Each candidate is then compared with the gold on its own, which gives:
 
 - **chosen**: what the vote picks (the EX of `--lever candidates=N`);
 - **greedy**: what the first (greedy) candidate alone scores;
@@ -31,13 +31,12 @@ sys.path.insert(0, str(ROOT))
 
 import engine.eval.harness as harness  # noqa: E402
 from benchmarks.accuracy import SETS  # noqa: E402
-from benchmarks.gold_check import GoldChecker, set_args  # noqa: E402
-from engine.eval.compare import defog_match, spider_match  # noqa: E402
+from benchmarks.gold_check import GoldChecker  # noqa: E402
+from engine.eval.compare import defog_match  # noqa: E402
 from engine.eval.datasets import load_dataset  # noqa: E402
-from engine.eval.harness import ask_levers, db_resolver  # noqa: E402
+from engine.eval.harness import ask_levers  # noqa: E402
 from engine.index.entries import ExamplePair  # noqa: E402
 from engine.settings import load_settings  # noqa: E402
-from engine.workspace import Workspace  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -55,12 +54,10 @@ def main() -> int:
     ap.add_argument("--examples", type=Path, default=ROOT.parent / "shared" / "datasets" / "spider" / "train_spider.json")
     args = ap.parse_args()
 
-    spec = set_args(args.set)
-    whole = load_dataset(Path(spec["--dataset"]))
+    checker = GoldChecker(args.set, args.workspace)  # the set's items, databases and scoring rules
+    whole = list(checker.items.values())
     items = sorted(random.Random(args.seed).sample(whole, min(args.sample, len(whole))), key=lambda i: i.index) if args.sample else whole
-    ws = Workspace(args.workspace)
-    resolve = db_resolver(spec.get("--db"), Path(spec["--db-dir"]) if "--db-dir" in spec else None, ws)
-    match = defog_match if spec["--dataset"].endswith(".csv") else spider_match
+    ws = checker.ws
     pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)] if args.examples.exists() else None
     levers = ask_levers(load_settings(ws)) | {"candidates": args.candidates}
 
@@ -75,13 +72,12 @@ def main() -> int:
 
     harness.ask = recording_ask
     start = time.perf_counter()
-    report = harness.evaluate(items, resolve, ws, ["ft"], args.model, pairs, dataset_name=args.set,
-                              rules="defog" if match is defog_match else "spider", levers=levers, threads=args.threads,
+    report = harness.evaluate(items, checker.resolve, ws, ["ft"], args.model, pairs, dataset_name=args.set,
+                              rules="defog" if checker.match is defog_match else "spider", levers=levers, threads=args.threads,
                               guard_items=whole, progress=lambda d, t: print(f"\r{d}/{t}", end="", file=sys.stderr))
     harness.ask = real_ask
     print(file=sys.stderr)
 
-    checker = GoldChecker(args.set, args.workspace)
     rows = []
     for r in report.results["ft"]:
         it = checker.items[r.index]

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.gold_check import GoldChecker  # noqa: E402
+from engine.pipeline import result_key, returns_nothing  # noqa: E402
 from engine.sql.skeleton import missing_parts  # noqa: E402
 
 
@@ -37,10 +38,9 @@ def _replay(sql: str, it, checker: GoldChecker) -> Cand:
     scored = checker.score(sql, it)
     if scored.rows is None:
         return Cand(False, "", True, False)
-    rows = scored.rows
-    empty = not rows or all(v is None for row in rows for v in row)
-    lacks = empty or bool(missing_parts(it.question, sql, checker.session(it).catalog.dialect))
-    return Cand(True, repr(sorted(map(repr, rows))), lacks, scored.correct)
+    # what the pipeline's _shortfalls sees with resample_empty on: the parts the question asks for, and rows
+    lacks = returns_nothing(scored.rows) or bool(missing_parts(it.question, sql, checker.session(it).catalog.dialect))
+    return Cand(True, result_key(scored.rows), lacks, scored.correct)
 
 
 def _vote(cands: list[Cand], weights: list[float] | None = None) -> Cand | None:
@@ -57,12 +57,12 @@ def _vote(cands: list[Cand], weights: list[float] | None = None) -> Cand | None:
 
 
 def rule_vote(cs: list[Cand]) -> Cand | None:
-    """Today's `candidates=N`: the result most runnable candidates share."""
+    """`candidates=N` before session 15: the result most runnable candidates share."""
     return _vote([c for c in cs if c.runs])
 
 
 def rule_fitting_vote(cs: list[Cand]) -> Cand | None:
-    """Runnable candidates lacking nothing vote first; only when none fits, every runnable one."""
+    """Today's `candidates=N`: runnable candidates lacking nothing vote first; only when none fits, every runnable one."""
     runs = [c for c in cs if c.runs]
     return _vote([c for c in runs if not c.lacks] or runs)
 

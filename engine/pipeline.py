@@ -249,26 +249,32 @@ def _sampled(gen: GenerationSettings, opts: AskOptions, seed: int) -> Generation
     return GenerationSettings(**{**gen.__dict__, "temperature": opts.sample_temperature, "seed": seed})
 
 
+def result_key(rows: list) -> str:
+    """What candidates vote with: their result set, row order ignored (benchmarks replay it too)."""
+    return repr(sorted(map(repr, rows)))
+
+
+def returns_nothing(rows: list) -> bool:
+    """No rows, or only NULLs: the result the empty-result check resamples."""
+    return not rows or all(v is None for row in rows for v in row)
+
+
 def _most_agreed(outcomes: list[_Outcome]) -> _Outcome:
     """The outcome whose result set most of them share; ties keep the earliest (greedy first)."""
     votes: dict[str, list[_Outcome]] = {}
     for o in outcomes:
-        votes.setdefault(repr(sorted(map(repr, o.rows.rows))), []).append(o)
+        votes.setdefault(result_key(o.rows.rows), []).append(o)
     return max(votes.values(), key=len)[0]
 
 
 def _shortfalls(question: str, o: _Outcome, session: Session, opts: AskOptions) -> list[str]:
     """What a running answer lacks: parts the question's words ask for, and rows if it has none."""
     out = [f"{c.needs} ({c.name})" for c in missing_parts(question, o.model_sql, session.catalog.dialect)]
-    if opts.resample_empty and _empty(o.rows):
+    if opts.resample_empty and returns_nothing(o.rows.rows):
         out.append("any rows (the result was empty)")
     if opts.resample_unread:
         out += [f"the column {c} the question names" for c in unread_columns(question, o.sql, session.catalog, session.catalog.dialect)]
     return out
-
-
-def _empty(rows) -> bool:
-    return not rows.rows or all(v is None for row in rows.rows for v in row)
 
 
 def _runnable_samples(n, first_seed, prompt, gen, session, model, opts, trace) -> list[_Outcome]:
