@@ -39,6 +39,7 @@ def register(sub, common) -> None:
     t.add_argument("--grad-accum", type=int, default=None, help="examples per optimizer step")
     t.add_argument("--backend", choices=["auto", "peft", "unsloth"], default="auto", help="auto: Unsloth on a CUDA GPU, PEFT on the CPU")
     t.add_argument("--eval-every", type=int, default=None, help="steps between held-out loss measurements (0: never)")
+    t.add_argument("--targets", choices=["attention", "all-linear"], default=None, help="layers the LoRA adapts (default: attention); with --start-from, added to the adapter's own")
     t.add_argument("--seed", type=int, default=None, help="shuffles the example order (a continued run wants a new order)")
     t.add_argument("--start-from", default=None, metavar="MODEL|ADAPTER.gguf", help="continue from this version's LoRA adapter (e.g. smollm2-135m-sql) instead of a fresh one")
     t.add_argument("--jsonl", action="store_true", help="print the worker's events (progress, done, error) as JSON lines")
@@ -105,7 +106,7 @@ def cmd_prepare(args) -> int:
 
 def cmd_train(args) -> int:
     from finetune.process import TrainingFailed
-    from finetune.train import PRESETS, TrainConfig
+    from finetune.train import PRESETS, TARGET_SETS, TrainConfig
     from finetune.workflow import run_training, start_adapter
 
     cfg = TrainConfig(base_model=args.base, backend=args.backend, **PRESETS[args.preset])
@@ -115,6 +116,8 @@ def cmd_train(args) -> int:
         except (ValueError, KeyError) as exc:
             sys.stderr.write(f"--start-from: {exc}\n")
             return 2
+    if args.targets:
+        cfg.targets = TARGET_SETS[args.targets]
     for key, val in (("max_steps", args.max_steps), ("rank", args.rank), ("alpha", args.alpha), ("learning_rate", args.lr), ("epochs", args.epochs), ("max_length", args.max_length), ("checkpoint_every", args.checkpoint_every), ("grad_accum", args.grad_accum), ("eval_every", args.eval_every), ("seed", args.seed)):
         if val is not None:
             setattr(cfg, key, val)

@@ -20,6 +20,8 @@ from pathlib import Path
 from finetune.data import TrainExample, load_examples
 
 TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
+MLP_TARGETS = ("gate_proj", "up_proj", "down_proj")
+TARGET_SETS = {"attention": TARGETS, "all-linear": TARGETS + MLP_TARGETS}
 
 
 @dataclass
@@ -40,7 +42,7 @@ class TrainConfig:
     backend: str = "auto"  # auto | peft | unsloth
     eval_every: int = 50  # steps between held-out loss measurements (0: never)
     eval_samples: int = 16  # held-out examples per measurement: ~0.4 s each on 2 cores
-    init_adapter: str | None = None  # a GGUF LoRA to start from (its rank, alpha and targets win)
+    init_adapter: str | None = None  # a GGUF LoRA to start from (its rank and alpha win; targets are widened)
 
 
 PRESETS = {
@@ -265,13 +267,17 @@ def train(
 
 
 def _read_init_adapter(gguf_path: Path, config: TrainConfig):
-    """Read the adapter to start from before loading the model, so a bad file fails fast; the
-    LoRA shape must be the adapter's, whatever the preset said."""
+    """Read the adapter to start from before loading the model, so a bad file fails fast.
+
+    Rank and alpha must be the adapter's, whatever the preset said. Targets are the adapter's
+    plus any others the config asks for: those start at zero effect (B = 0), so a continued run
+    can widen an attention-only adapter to the MLP without losing what it learnt."""
     from finetune.export import model_heads
     from finetune.import_adapter import read_lora_gguf
 
     lora = read_lora_gguf(Path(config.init_adapter), *model_heads(gguf_path))
-    config.rank, config.alpha, config.targets = lora.rank, int(lora.alpha), lora.targets
+    config.rank, config.alpha = lora.rank, int(lora.alpha)
+    config.targets = tuple(lora.targets) + tuple(t for t in config.targets if t not in lora.targets)
     return lora
 
 

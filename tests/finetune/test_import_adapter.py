@@ -12,7 +12,7 @@ pytest.importorskip("peft", reason="the finetune extra is not installed (pip ins
 from engine.llm.registry import ModelRegistry  # noqa: E402
 from finetune.export import export_lora_gguf, model_heads, permute_rows  # noqa: E402
 from finetune.import_adapter import AdapterImportProblem, load_into_peft, read_lora_gguf, unpermute_rows  # noqa: E402
-from finetune.train import TrainConfig, _attach_lora, load_base  # noqa: E402
+from finetune.train import TARGET_SETS, TrainConfig, _attach_lora, load_base  # noqa: E402
 from finetune.workflow import run_training, start_adapter  # noqa: E402
 from tests.finetune.conftest import fresh_copy  # noqa: E402
 
@@ -65,6 +65,23 @@ def test_training_continues_from_the_adapter_not_from_scratch(tiny_run, tmp_path
 
     saved = json.loads((tmp_path / "continued" / "config.json").read_text())
     assert saved["rank"] == 16 and saved["alpha"] == 32  # the adapter's shape, not the preset's rank 4
+
+
+def test_continuing_can_widen_the_adapter_to_the_mlp(tiny_run, tmp_path):
+    """Widened to all linear layers, the new MLP LoRA starts at zero effect: the first step's loss is
+    the attention-only continuation's, and the export carries the new ffn tensors beside the old ones."""
+    ws, run = tiny_run
+    losses, configs = {}, {}
+    for name, targets in (("attention", TARGET_SETS["attention"]), ("wide", TARGET_SETS["all-linear"])):
+        cfg = TrainConfig(max_steps=1, grad_accum=2, eval_every=0, targets=targets, init_adapter=str(SHIPPED))
+        res = run_training(fresh_copy(run, tmp_path / name), ws, cfg)
+        losses[name], configs[name] = res.history[0]["loss"], cfg
+    assert losses["wide"] == pytest.approx(losses["attention"], abs=1e-4), losses
+    assert set(configs["wide"].targets) == set(TARGET_SETS["all-linear"]) and configs["wide"].rank == 16
+    out = export_lora_gguf(tmp_path / "wide" / "checkpoint", tmp_path / "wide.gguf", *model_heads(base_gguf(ws)))
+    names = tensors(out).keys()
+    assert {"blk.0.ffn_gate.weight.lora_a", "blk.0.ffn_down.weight.lora_b", "blk.0.attn_q.weight.lora_b"} <= names
+    assert len(names) == 2 * 7 * 30  # a and b for 7 modules in each of SmolLM2-135M's 30 layers
 
 
 def test_bad_adapter_files_are_refused_with_a_reason(tiny_run, tmp_path):
