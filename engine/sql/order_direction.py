@@ -6,6 +6,10 @@ opposite row. When the question's superlatives all point one way (none of "most"
 and the query's one sort key under a LIMIT points the other, the direction is flipped. Age words
 read against the sort key: "oldest" is the highest `age` but the lowest `birth_date`; "earliest"
 and "latest" are only read on dates and years. Anything else is left as written.
+
+The other shape of a superlative, `WHERE age = (SELECT MIN(age) FROM …)` for "the oldest dog", is
+read the same way: when the query sorts nothing under a LIMIT and holds one such extreme, its
+MIN / MAX follows the question.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ def fix_order_direction(tree: exp.Expression, question: str, dialect: str) -> li
     if not question:
         return []
     limited = [s for s in tree.find_all(exp.Select) if s.args.get("limit") and s.args.get("order")]
+    if not limited:
+        return _fix_extreme(tree, question, dialect)
     if len(limited) != 1 or len(limited[0].args["order"].expressions) != 1:
         return []  # two sorted parts: which one the superlative is about is not knowable
     ordered = limited[0].args["order"].expressions[0]
@@ -61,6 +67,28 @@ def fix_order_direction(tree: exp.Expression, question: str, dialect: str) -> li
     before = ordered.sql(dialect=dialect)
     set_direction(ordered, want, dialect)
     return [f"ORDER BY {before} → {'DESC' if want else 'ASC'} (the question asks for the {'highest' if want else 'lowest'})"]
+
+
+def _fix_extreme(tree: exp.Expression, question: str, dialect: str) -> list[str]:
+    """`col = (SELECT MIN(col) …)`, the one such comparison in the query, turned to MAX (or back)."""
+    found = []
+    for eq in tree.find_all(exp.EQ):
+        col, sub = eq.this, eq.expression
+        if isinstance(col, exp.Column) and isinstance(sub, exp.Subquery) and isinstance(sub.this, exp.Select):
+            picked = sub.this.expressions
+            if len(picked) == 1 and isinstance(picked[0], (exp.Min, exp.Max)) and isinstance(picked[0].this, exp.Column):
+                if picked[0].this.name.lower() == col.name.lower():
+                    found.append(picked[0])
+    if len(found) != 1:
+        return []
+    agg = found[0]
+    want = _wanted(question, agg.this)
+    if want is None or isinstance(agg, exp.Max) == want:
+        return []
+    before = agg.sql(dialect=dialect)
+    agg.replace((exp.Max if want else exp.Min)(this=agg.this.copy()))
+    after = "MAX" if want else "MIN"
+    return [f"{before} → {after}({agg.this.sql(dialect=dialect)}) (the question asks for the {'highest' if want else 'lowest'})"]
 
 
 def set_direction(ordered: exp.Ordered, desc: bool, dialect: str) -> None:

@@ -46,6 +46,19 @@ def test_left_as_written(chinook, sql, question):
     assert out.sql == sql
 
 
+def test_an_extreme_subquery_follows_the_question(chinook):
+    catalog, db = chinook
+    sql = "SELECT FirstName FROM Employee WHERE BirthDate = (SELECT MIN(BirthDate) FROM Employee)"
+    out = check_sql(sql, catalog, row_cap=None, link=True, question="Who is the youngest employee?")
+    assert out.sql == "SELECT FirstName FROM Employee WHERE BirthDate = (SELECT MAX(BirthDate) FROM Employee)"
+    assert out.fixes == ["MIN(BirthDate) → MAX(BirthDate) (the question asks for the highest)"]
+    assert db.run(out.sql).rows == [["Jane"]] and db.run(sql).rows == [["Margaret"]]
+    right = "SELECT Name FROM Track WHERE Milliseconds = (SELECT MAX(Milliseconds) FROM Track)"
+    assert check_sql(right, catalog, row_cap=None, link=True, question="Which is the longest track?").sql == right
+    other = "SELECT Name FROM Track WHERE Bytes = (SELECT MIN(Milliseconds) FROM Track)"  # not its own column's extreme
+    assert check_sql(other, catalog, row_cap=None, link=True, question="Which is the longest track?").sql == other
+
+
 def test_sql_a_person_saved_is_left_as_written(chinook):
     catalog, _ = chinook
     sql = "SELECT Name FROM Track ORDER BY Milliseconds DESC LIMIT 1"
