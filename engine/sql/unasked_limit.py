@@ -18,7 +18,7 @@ _RANKED = re.compile(
     r"\b(most|least|top|highest|lowest|largest|smallest|biggest|fewest|greatest|maximum|minimum|max|min|first|last|best|worst|"
     r"one|single|only|any|recent|latest|earliest|oldest|youngest|newest|longest|shortest|cheapest)\b|\w{2,}est\b|\b\w+iest\b"
 )
-_PLURAL = re.compile(r"^(what|which) are\b|^(list|show|give|find|return|display)\b|\b(names|ids|titles|all)\b")
+_PLURAL = re.compile(r"^(what|which) are\b|^(list|show|give|find|return|display)\b|\b(names|ids|titles|all|each|every)\b")
 
 
 def drop_unasked_limit(tree: exp.Expression, catalog: SchemaCatalog, question: str) -> list[str]:

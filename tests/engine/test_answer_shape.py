@@ -109,7 +109,12 @@ def test_an_unasked_limit_is_dropped(chinook):
     out = _check(catalog, sql, "What are the names of different music genres?")
     assert out.sql == "SELECT Name FROM Genre GROUP BY Name ORDER BY COUNT(*) DESC"
     assert len(db.run(out.sql).rows) == 25
-    for ranked in ("What is the name of the most common genre?", "List the names of 1 genre.", "Which genre is the only one?"):
+    # "for each": one row per group, with the count it asks for
+    each = _check(catalog, sql, "For each genre, how many tracks are there?")
+    assert each.sql == ("SELECT Genre.Name, COUNT(*) FROM Genre JOIN Track ON Genre.GenreId = Track.GenreId "
+                        "GROUP BY Genre.Name ORDER BY COUNT(*) DESC")  # count_join then counts the tracks
+    assert db.run(each.sql).rows[0] == ["Rock", 1297] and len(db.run(each.sql).rows) == 25
+    for ranked in ("What is the name of the most common genre?", "List the names of 1 genre.", "Which genre is the only one?", "For each genre, which has the most tracks?"):
         assert _check(catalog, sql, ranked).sql == sql
 
 
