@@ -25,6 +25,18 @@ def test_different_values_become_distinct(chinook):
     assert out.sql == "SELECT DISTINCT Composer, Name FROM Track"
 
 
+def test_every_row_asked_for_is_not_a_distinct(chinook):
+    """Grouped by every shown column, the answer is a DISTINCT; "each" / "all" asks for every row
+    (Spider train: 778 such questions' gold keeps every row, 69 use DISTINCT)."""
+    catalog, db = chinook
+    sql = "SELECT Composer FROM Track GROUP BY Composer"
+    out = check_sql(sql, catalog, row_cap=None, link=True, question="What is the composer of each track?")
+    assert out.sql == "SELECT Composer FROM Track" and len(db.run(out.sql, row_cap=None).rows) == 3503
+    assert out.fixes == ["GROUP BY Composer dropped (the question asks for every row, not the different values)"]
+    for kept in ("What are the different composers of all tracks?", "Who are the composers?"):
+        assert check_sql(sql, catalog, row_cap=None, link=True, question=kept).sql == sql
+
+
 @pytest.mark.parametrize("sql", [
     "SELECT Composer FROM Track GROUP BY Composer",  # grouped by every shown column: a DISTINCT already
     "SELECT GenreId, Name FROM Track GROUP BY GenreId ORDER BY COUNT(*) DESC LIMIT 1",  # aggregates in ORDER BY
