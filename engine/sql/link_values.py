@@ -81,10 +81,13 @@ def link_values(tree: exp.Expression, catalog: SchemaCatalog, values: StoredValu
 
 def _other_column(col: exp.Column, lit: exp.Literal, table: str, aliases: dict, values: StoredValues) -> str | None:
     """Point `col` at the one other column of this SELECT's tables that stores the literal (any case):
-    `car_makers.Country = 'france'` where Country is a key and `countries.CountryName` has 'france'."""
+    `car_makers.Country = 'france'` where Country is a key and `countries.CountryName` has 'france'.
+    Of several, one called `Name` wins; otherwise which is meant is not knowable."""
     in_query = {name.lower(): [a for a, (_, n) in aliases.items() if n.lower() == name.lower()] for _, name in aliases.values()}
     hits = [(t, c, v) for t, c, v in values.places(lit.this)
             if t.lower() in in_query and v == v.strip() and (t.lower(), c.lower()) != (table.lower(), col.name.lower())]
+    if len(hits) > 1:  # 'Angola' is both country.Name and country.LocalName: the plain name is meant
+        hits = [h for h in hits if h[1].lower() == "name"]
     if len(hits) != 1:
         return None
     t, c, v = hits[0]

@@ -59,6 +59,10 @@ def test_a_value_stored_in_another_column_of_the_query_moves_the_comparison_ther
     # stored in two columns of the query (Customer.Country, Employee.Country): not knowable which
     two = "SELECT COUNT(*) FROM Customer AS C JOIN Employee AS E ON C.SupportRepId = E.EmployeeId WHERE C.City = 'Canada'"
     assert _check(two, "customers in Canada and their employees", chinook).fixes == []
+    # stored in two columns, one of them a Name ('Black Sabbath' is an artist and an album title): the name
+    joined = "SELECT COUNT(*) FROM Album AS T1 JOIN Artist AS T2 ON T1.ArtistId = T2.ArtistId WHERE T1.AlbumId = 'black sabbath'"
+    out = _check(joined, "How many albums did Black Sabbath release?", chinook)
+    assert out.sql.endswith("WHERE T2.Name = 'Black Sabbath'")
 
 
 def test_stored_values_other_columns_and_saved_sql_are_left_alone(chinook):
