@@ -31,6 +31,7 @@ from engine.sql.name_for_key import name_for_key
 from engine.sql.named_aggregate import fix_named_aggregates
 from engine.sql.numbered_column import repoint_numbered_columns
 from engine.sql.order_direction import fix_order_direction
+from engine.sql.people_count import sum_population
 from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.ranked_column import rank_by_named_column
 from engine.sql.schema_check import check_columns, check_tables
@@ -130,6 +131,7 @@ _group_shown = _rewrite(show_group_columns)
 _unasked_group = _rewrite(drop_unasked_group)
 _aggregateless_group = _rewrite(drop_aggregateless_group)
 _shown_filter = _rewrite(show_not_the_filter)
+_people_count = _rewrite(sum_population)
 
 
 def _order_direction(tree, c: _Check):
@@ -150,7 +152,7 @@ RULES = (
     _text_aggregates, _named_aggregates, _numbered_columns, _ranked_columns, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
     _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
-    _missing_group_by, _unasked_group, _aggregateless_group, _asked_count, _group_shown, _count_join, _distinct_count,  # groups and counts
+    _missing_group_by, _unasked_group, _aggregateless_group, _asked_count, _group_shown, _count_join, _distinct_count, _people_count,  # groups and counts
     _name_for_key, _asked_name, _shown_filter,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
 )  # then the row cap (engine.sql.limit), once, on what the rules leave
