@@ -17,6 +17,7 @@ from engine.sql.count_join import join_counted_table
 from engine.sql.count_threshold import limit_to_having
 from engine.sql.distinct_count import count_distinct_keys
 from engine.sql.either_value import offer_either_value
+from engine.sql.everything_range import fix_everything_ranges
 from engine.sql.group_shown import show_group_columns
 from engine.sql.guard import parse_single_select
 from engine.sql.impossible_extreme import fix_impossible_extremes
@@ -132,6 +133,7 @@ _unasked_group = _rewrite(drop_unasked_group)
 _aggregateless_group = _rewrite(drop_aggregateless_group)
 _shown_filter = _rewrite(show_not_the_filter)
 _people_count = _rewrite(sum_population)
+_everything_ranges = _rewrite(fix_everything_ranges)
 
 
 def _order_direction(tree, c: _Check):
@@ -151,7 +153,7 @@ RULES = (
     _link_values, _either_value, _value_table, _like_anchors, _unasked_literals,  # literals
     _text_aggregates, _named_aggregates, _numbered_columns, _ranked_columns, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
-    _comparison_direction, _impossible_extremes, _count_threshold,  # bounds
+    _comparison_direction, _everything_ranges, _impossible_extremes, _count_threshold,  # bounds
     _missing_group_by, _unasked_group, _aggregateless_group, _asked_count, _group_shown, _count_join, _distinct_count, _people_count,  # groups and counts
     _name_for_key, _asked_name, _shown_filter,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
