@@ -1,8 +1,9 @@
 """An answer that shows only the value it filters on: "the names of all cartoons directed by Ben Jones" as `SELECT Directed_by … WHERE Directed_by = 'Ben Jones'`.
 
 Every row of such an answer is the literal the question already gives. When the one column shown
-is compared with a literal by `=` in the WHERE, and the question asks for names or titles, the
-answer shows the name column of that column's table instead (`Title`, `Name`, `<table>_name`).
+is compared with a literal by `=` in the WHERE, and the question asks for names or titles or lists
+rows ("List all cartoons directed by …", "What are …"), the answer shows the name column of that
+column's table instead (`Title`, `Name`, `<table>_name`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from engine.catalog.model import SchemaCatalog
 from engine.sql.joins import column_owners, query_tables
 from engine.sql.name_for_key import name_column
 
-_NAMES = re.compile(r"\b(names?|titles?|called)\b")
+_NAMES = re.compile(r"\b(names?|titles?|called)\b|^(list|show|find|give|return|display)\b|^(what|which) are\b")
 
 
 def show_not_the_filter(tree: exp.Expression, catalog: SchemaCatalog, question: str) -> list[str]:
@@ -38,4 +39,4 @@ def show_not_the_filter(tree: exp.Expression, catalog: SchemaCatalog, question: 
         return []
     before = shown.sql()
     shown.replace(exp.column(named, table=shown.table or None))
-    return [f"{before} → {named} (the answer showed only the value it filters on; the question asks for names)"]
+    return [f"{before} → {named} (the answer showed only the value it filters on)"]

@@ -157,6 +157,8 @@ def test_an_answer_showing_only_its_filter_shows_names(chinook):
     assert len(db.run(out.sql).rows) == 8
     left = "SELECT Composer FROM Track WHERE Composer = 'AC/DC'"
     assert _check(catalog, left, "Which composers are AC/DC?").sql == left  # no names asked
+    # a listing of the filtered table's rows: its name column
+    assert _check(catalog, left, "List all tracks composed by AC/DC.").sql == "SELECT Name FROM Track WHERE Composer = 'AC/DC'"
 
 
 def test_a_comparison_beyond_its_own_extreme_is_an_equality(chinook):
