@@ -4,7 +4,10 @@ Grouped by its own key, one table's groups are one row each, so every count is 1
 single-table answer counts rows (`COUNT(*)` in the select list, HAVING or ORDER BY), and the
 question counts a table the answer does not read ("the number of tracks", "how many albums",
 "at least 3 albums", "the most albums") that holds exactly one single-column foreign key to the
-answer's table, that table is joined on the key, so the count counts its rows per group.
+answer's table, that table is joined on the key, so the count counts its rows per group. When the
+counted table has no key to the answer's but exactly one link table has one key to each ("the number
+of concerts of each singer" through `singer_in_concert`) and the question names it (as unused_joins
+reads names: else that rule would drop it again), the link table is joined: its rows are the counted ones.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlglot import exp
 from engine.catalog.model import ForeignKey, SchemaCatalog
 from engine.sql.counted import counted_tables
 from engine.sql.joins import join_reference, query_tables
+from engine.sql.unused_joins import names_table
 
 
 def join_counted_table(tree: exp.Expression, catalog: SchemaCatalog, question: str) -> list[str]:
@@ -31,7 +35,10 @@ def join_counted_table(tree: exp.Expression, catalog: SchemaCatalog, question: s
     if len(counted) != 1:
         return []
     child = catalog.table(counted[0])
-    keys = [fk for fk in child.foreign_keys if fk.ref_table.lower() == name.lower() and len(fk.columns) == 1]
+    keys = _keys_to(child, name)
+    if not keys and len(bridges := _bridges(catalog, name, child.name)) == 1 and names_table(bridges[0].name, [name], question):
+        child = bridges[0]  # singer -< singer_in_concert >- concert: its rows are the concerts of a singer
+        keys = _keys_to(child, name)
     if len(keys) != 1:
         return []
     fk = keys[0]
@@ -39,6 +46,16 @@ def join_counted_table(tree: exp.Expression, catalog: SchemaCatalog, question: s
     child_alias = join_reference(tree, tables, catalog, alias, fk.ref_columns[0], _reverse(fk, child.name), child)
     return [f"joined {child.name} on {alias}.{fk.ref_columns[0]} = {child_alias}.{fk.columns[0]} "
             f"(the question counts {child.name}; the answer counted rows of {name} alone)"]
+
+
+def _keys_to(child, parent: str) -> list[ForeignKey]:
+    return [fk for fk in child.foreign_keys if fk.ref_table.lower() == parent.lower() and len(fk.columns) == 1]
+
+
+def _bridges(catalog: SchemaCatalog, parent: str, counted: str) -> list:
+    """Tables other than the two with exactly one single-column key to each: a many-to-many link."""
+    return [t for t in catalog.tables if t.name.lower() not in (parent.lower(), counted.lower())
+            and len(_keys_to(t, parent)) == 1 and len(_keys_to(t, counted)) == 1]
 
 
 def _reverse(fk: ForeignKey, child: str) -> ForeignKey:

@@ -53,6 +53,11 @@ def _named(table: str, others: list[str], asked: set[str]) -> bool:
     return any(w in rest or any(len(p) > 3 and p in w for p in rest.split()) for w in words)
 
 
+def names_table(table: str, others: list[str], question: str) -> bool:
+    """Does the question name `table` beside the `others` (so that a join of it would stay)?"""
+    return _named(table, others, _stems(_WORDS.findall(question.lower())))
+
+
 def _conjuncts(on: exp.Expression | None) -> list[exp.Expression]:
     if on is None:
         return []

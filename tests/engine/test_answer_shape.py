@@ -198,3 +198,13 @@ def test_a_condition_on_a_value_the_question_never_mentions_is_dropped(chinook):
         ("SELECT Address FROM Customer WHERE Country = 'Germany' AND State = 'BE'", "Addresses of customers living in Germany?"),  # a code
     ]:
         assert _check(catalog, kept, question).sql == kept
+
+
+def test_a_count_through_a_link_table_joins_the_link(chinook):
+    """count_join: tracks have no key to playlists; PlaylistTrack links the two, its rows are the tracks of each playlist."""
+    catalog, db = chinook
+    sql = "SELECT Name, COUNT(*) FROM Playlist GROUP BY Name"
+    out = _check(catalog, sql, "How many tracks does each playlist have?")
+    assert out.sql == ("SELECT Name, COUNT(*) FROM Playlist JOIN PlaylistTrack ON Playlist.PlaylistId = "
+                       "PlaylistTrack.PlaylistId GROUP BY Name")
+    assert dict(map(tuple, db.run(out.sql).rows))["Grunge"] == 15 and dict(map(tuple, db.run(sql).rows))["Grunge"] == 1
