@@ -37,6 +37,7 @@ from engine.sql.quoted_strings import fix_quoted_strings
 from engine.sql.ranked_column import rank_by_named_column
 from engine.sql.schema_check import check_columns, check_tables
 from engine.sql.shown_filter import show_not_the_filter
+from engine.sql.shown_sort_key import show_asked_not_sort_key
 from engine.sql.text_aggregate import fix_text_aggregates
 from engine.sql.unasked_group import drop_unasked_group
 from engine.sql.unasked_limit import drop_unasked_limit
@@ -134,6 +135,7 @@ _aggregateless_group = _rewrite(drop_aggregateless_group)
 _shown_filter = _rewrite(show_not_the_filter)
 _people_count = _rewrite(sum_population)
 _everything_ranges = _rewrite(fix_everything_ranges)
+_shown_sort_key = _rewrite(show_asked_not_sort_key)
 
 
 def _order_direction(tree, c: _Check):
@@ -155,7 +157,7 @@ RULES = (
     _absent_rows,  # "… without any …"
     _comparison_direction, _everything_ranges, _impossible_extremes, _count_threshold,  # bounds
     _missing_group_by, _unasked_group, _aggregateless_group, _asked_count, _group_shown, _count_join, _distinct_count, _people_count,  # groups and counts
-    _name_for_key, _asked_name, _shown_filter,  # what is shown
+    _name_for_key, _asked_name, _shown_filter, _shown_sort_key,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
 )  # then the row cap (engine.sql.limit), once, on what the rules leave
 MAX_PASSES = 3  # the rewrites run again on their own output until nothing changes, at most this often

@@ -208,3 +208,13 @@ def test_a_count_through_a_link_table_joins_the_link(chinook):
     assert out.sql == ("SELECT Name, COUNT(*) FROM Playlist JOIN PlaylistTrack ON Playlist.PlaylistId = "
                        "PlaylistTrack.PlaylistId GROUP BY Name")
     assert dict(map(tuple, db.run(out.sql).rows))["Grunge"] == 15 and dict(map(tuple, db.run(sql).rows))["Grunge"] == 1
+
+
+def test_an_answer_showing_only_its_sort_key_shows_the_asked_column(chinook):
+    """shown_sort_key: "the unit price of the longest track" is not its length."""
+    catalog, db = chinook
+    sql = "SELECT Milliseconds FROM Track ORDER BY Milliseconds DESC LIMIT 1"
+    out = _check(catalog, sql, "What is the unit price of the longest track?")
+    assert out.sql == "SELECT UnitPrice FROM Track ORDER BY Milliseconds DESC LIMIT 1"
+    assert db.run(out.sql).rows == [[1.99]] and db.run(sql).rows == [[5286953]]
+    assert _check(catalog, sql, "How long is the longest track?").sql == sql  # nothing else named
