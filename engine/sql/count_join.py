@@ -8,6 +8,8 @@ answer's table, that table is joined on the key, so the count counts its rows pe
 counted table has no key to the answer's but exactly one link table has one key to each ("the number
 of concerts of each singer" through `singer_in_concert`) and the question names it (as unused_joins
 reads names: else that rule would drop it again), the link table is joined: its rows are the counted ones.
+Likewise a chain ("the owner with the most treatments on their dogs": owners -< dogs -< treatments)
+whose middle table the question names joins both.
 """
 
 from __future__ import annotations
@@ -35,17 +37,30 @@ def join_counted_table(tree: exp.Expression, catalog: SchemaCatalog, question: s
     if len(counted) != 1:
         return []
     child = catalog.table(counted[0])
-    keys = _keys_to(child, name)
-    if not keys and len(bridges := _bridges(catalog, name, child.name)) == 1 and names_table(bridges[0].name, [name], question):
-        child = bridges[0]  # singer -< singer_in_concert >- concert: its rows are the concerts of a singer
+    counted_name = child.name
+    keys, then = _keys_to(child, name), None
+    if not keys:
+        linked = [b for b in _bridges(catalog, name, child.name) if names_table(b.name, [name], question)]
+        chained = [m for m in _middles(catalog, name, child) if names_table(m.name, [name, child.name], question)]
+        if len(linked) + len(chained) != 1:
+            return []
+        if linked:
+            child = linked[0]  # singer -< singer_in_concert >- concert: its rows are the concerts of a singer
+        else:
+            child, then = chained[0], child  # owner -< dog -< treatment: the treatments of an owner's dogs
         keys = _keys_to(child, name)
     if len(keys) != 1:
         return []
     fk = keys[0]
     # join_reference joins a referenced table; here the referencing one joins, so the key runs the other way
     child_alias = join_reference(tree, tables, catalog, alias, fk.ref_columns[0], _reverse(fk, child.name), child)
-    return [f"joined {child.name} on {alias}.{fk.ref_columns[0]} = {child_alias}.{fk.columns[0]} "
-            f"(the question counts {child.name}; the answer counted rows of {name} alone)"]
+    joined = f"{child.name} on {alias}.{fk.ref_columns[0]} = {child_alias}.{fk.columns[0]}"
+    if then is not None:
+        tables[child_alias.lower()] = (child_alias, child.name)
+        fk2 = _keys_to(then, child.name)[0]
+        then_alias = join_reference(tree, tables, catalog, child_alias, fk2.ref_columns[0], _reverse(fk2, then.name), then)
+        joined += f" and {then.name} on {child_alias}.{fk2.ref_columns[0]} = {then_alias}.{fk2.columns[0]}"
+    return [f"joined {joined} (the question counts {counted_name}; the answer counted rows of {name} alone)"]
 
 
 def _keys_to(child, parent: str) -> list[ForeignKey]:
@@ -56,6 +71,12 @@ def _bridges(catalog: SchemaCatalog, parent: str, counted: str) -> list:
     """Tables other than the two with exactly one single-column key to each: a many-to-many link."""
     return [t for t in catalog.tables if t.name.lower() not in (parent.lower(), counted.lower())
             and len(_keys_to(t, parent)) == 1 and len(_keys_to(t, counted)) == 1]
+
+
+def _middles(catalog: SchemaCatalog, parent: str, counted) -> list:
+    """Tables with one single-column key to `parent` that `counted` has one single-column key to: a chain."""
+    return [t for t in catalog.tables if t.name.lower() not in (parent.lower(), counted.name.lower())
+            and len(_keys_to(t, parent)) == 1 and len(_keys_to(counted, t.name)) == 1]
 
 
 def _reverse(fk: ForeignKey, child: str) -> ForeignKey:
