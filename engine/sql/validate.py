@@ -28,6 +28,7 @@ from engine.sql.link_columns import link_columns
 from engine.sql.link_tables import link_tables
 from engine.sql.link_values import StoredValues, link_values
 from engine.sql.missing_group_by import add_missing_group_by
+from engine.sql.missing_value import add_missing_value
 from engine.sql.name_for_key import name_for_key
 from engine.sql.named_aggregate import fix_named_aggregates
 from engine.sql.numbered_column import repoint_numbered_columns
@@ -97,6 +98,7 @@ def _valued(fix):
 _link_values = _valued(link_values)
 _either_value = _valued(offer_either_value)
 _value_table = _valued(move_to_named_table)
+_missing_value = _valued(add_missing_value)
 
 
 def _rewrite(fix):
@@ -152,7 +154,7 @@ def _both_values(tree, c: _Check):
 RULES = (
     _quoted_strings, _link_tables, _tables, _link_columns, _columns,  # names: linked, then checked
     _join_keys,
-    _link_values, _either_value, _value_table, _like_anchors, _unasked_literals,  # literals
+    _link_values, _either_value, _value_table, _like_anchors, _unasked_literals, _missing_value,  # literals
     _text_aggregates, _named_aggregates, _numbered_columns, _ranked_columns, _unused_joins,  # columns and joins the question does not need
     _absent_rows,  # "… without any …"
     _comparison_direction, _everything_ranges, _impossible_extremes, _count_threshold,  # bounds

@@ -189,3 +189,17 @@ def test_like_follows_the_question(chinook):
     assert _check("SELECT Name FROM Artist WHERE Name LIKE '%The%'", 'Artists whose names start with "The"?', chinook).sql.endswith("LIKE 'The%'")
     kept = "SELECT Name FROM Artist WHERE Name LIKE '%a%'"
     assert _check(kept, "Artists with a name like a?", chinook).sql == kept
+
+
+def test_a_value_the_question_names_and_the_answer_drops_is_compared(chinook):
+    """missing_value: 'Brazil' is stored in one column of the answer's table (Customer.Country)."""
+    catalog, values = chinook
+    db = Database(URL)
+    out = _check("SELECT COUNT(*) FROM Customer", "How many customers live in Brazil?", chinook)
+    assert out.sql == "SELECT COUNT(*) FROM Customer WHERE Country = 'Brazil'"
+    assert out.fixes == ["added Country = 'Brazil' (the question names it; the answer never compared it)"]
+    assert db.run(out.sql).rows == [[5]]
+    for sql, question in (("SELECT Country, COUNT(*) FROM Customer GROUP BY Country", "How many customers live in Brazil?"),  # shown
+                          ("SELECT COUNT(*) FROM Customer", "Brazil: how many customers live there?"),  # first word
+                          ("SELECT COUNT(*) FROM Customer WHERE Country = 'brazil'", "How many customers live in Brazil?")):  # compared
+        assert not any("never compared" in f for f in _check(sql, question, chinook).fixes)
