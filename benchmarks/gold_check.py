@@ -68,7 +68,7 @@ class GoldChecker:
             rows = s.db.run(checked.sql, row_cap=None, timeout_s=PRED_TIMEOUT_S).rows
         except Exception as exc:  # noqa: BLE001 - a database error is a wrong answer, as in eval
             return Scored(checked.sql, False, error=str(exc).splitlines()[0][:200], fixes=checked.fixes)
-        correct = bool(matches_gold(self._golds[it.index], rows, self.match, s.catalog.dialect))
+        correct = bool(matches_gold(self._golds[it.index], rows, self.match, s.catalog.dialect, it))
         return Scored(checked.sql, correct, rows, fixes=checked.fixes)
 
     def close(self) -> None:

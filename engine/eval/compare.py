@@ -6,13 +6,15 @@ permuted; rows compared as a multiset, or as a list when the gold query has ORDE
 defog sql-eval rules (eval/eval.py compare_df + subset_df), as implemented here:
 duplicate rows dropped; column names and column order ignored; extra predicted
 columns tolerated (every gold column must match a distinct predicted column);
-row order compared only when the gold query has a top-level ORDER BY (defog also
-looks for "order/sort" in the question; we use the gold SQL only); floats compared
-after rounding to 4 decimals.
+row order compared only when the question's category is `order_by` or the question
+says order / sort / arrange (defog's normalize_table), and here only when the gold
+query also has a top-level ORDER BY (stricter nowhere else); floats compared after
+rounding to 4 decimals.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import permutations
 
@@ -41,6 +43,14 @@ def orders_rows(sql: str, dialect: str = "sqlite") -> bool:
     except Exception:
         return "order by" in sql.lower()
     return tree.args.get("order") is not None if isinstance(tree, (exp.Select, exp.SetOperation)) else False
+
+
+_ORDER_ASKED = re.compile(r"\b(order|sort|arrange)\b", re.IGNORECASE)
+
+
+def defog_asks_order(question: str, category: str) -> bool:
+    """defog sql-eval compares row order only for its `order_by` category or a question that asks for it."""
+    return category == "order_by" or bool(_ORDER_ASKED.search(question))
 
 
 def _col_key(rows: list[tuple], i: int) -> Counter:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.eval.compare import defog_match, orders_rows, spider_match
+from engine.eval.compare import defog_asks_order, defog_match, orders_rows, spider_match
 from engine.eval.datasets import DatasetError, EvalItem, load_dataset, spider_flags
 from engine.execute.runner import Database
 from engine.index.entries import ExamplePair, example_entries
@@ -250,7 +250,7 @@ def evaluate(
             t = time.perf_counter()
             res = ask(it.question, session, model, opts)
             secs = time.perf_counter() - t
-            correct = res.ok and matches_gold(golds, res.rows, match, session.catalog.dialect)
+            correct = res.ok and matches_gold(golds, res.rows, match, session.catalog.dialect, it)
             flags = list(it.flags) + ([EMPTY_GOLD] if not any(g for _, g in golds) else [])
             results[mode].append(ItemResult(it.index, it.db_id, it.question, mode, res.sql, bool(correct), res.error, round(secs, 3), it.category, flags,
                                             len(res.trace.attempts), res.trace.mode,
@@ -342,9 +342,11 @@ def run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | None
     return out or None
 
 
-def matches_gold(golds: list[tuple[str, list[list]]], rows: list, match: Callable, dialect: str) -> bool:
-    """Whether `rows` match any gold's, under the set's rules (row order only where the gold sorts)."""
-    return any(match(g, rows, orders_rows(sql, dialect)) for sql, g in golds)
+def matches_gold(golds: list[tuple[str, list[list]]], rows: list, match: Callable, dialect: str, it: EvalItem | None = None) -> bool:
+    """Whether `rows` match any gold's, under the set's rules: row order only where the gold sorts,
+    and for defog only where the question asks for an order too (as defog's own comparison does)."""
+    asked = match is not defog_match or it is None or defog_asks_order(it.question, it.category)
+    return any(match(g, rows, asked and orders_rows(sql, dialect)) for sql, g in golds)
 
 
 def format_report(report: EvalReport) -> str:

@@ -56,3 +56,20 @@ def test_columns_with_identical_values_still_need_consistent_rows():
 def test_orders_rows():
     assert orders_rows("SELECT a FROM t ORDER BY a")
     assert not orders_rows("SELECT a FROM (SELECT a FROM t ORDER BY a)")
+
+
+def test_defog_compares_row_order_only_when_the_question_asks_for_one():
+    """defog sql-eval's normalize_table: its `order_by` category, or order / sort / arrange in the question."""
+    from engine.eval.compare import defog_asks_order
+    from engine.eval.datasets import EvalItem
+    from engine.eval.harness import matches_gold
+
+    golds = [("SELECT c, AVG(x) AS a FROM t GROUP BY c ORDER BY a DESC", [["b", 2], ["a", 1]])]
+    pred = [["a", 1], ["b", 2]]
+    plain = EvalItem(index=0, question="What is the average length in each country?", gold=[golds[0][0]], db_id="d", category="group_by")
+    asked = EvalItem(index=1, question="Average length per country, in order of the highest?", gold=[golds[0][0]], db_id="d", category="group_by")
+    assert matches_gold(golds, pred, defog_match, "sqlite", plain)
+    assert not matches_gold(golds, pred, defog_match, "sqlite", asked)
+    assert not matches_gold(golds, pred, spider_match, "sqlite", plain)  # Spider: the gold's ORDER BY decides
+    assert defog_asks_order("Which?", "order_by") and not defog_asks_order("Which border?", "table_join")
+    assert not defog_asks_order("Countries sorted by size?", "group_by")  # defog's own regex: whole words only
