@@ -342,10 +342,10 @@ def run_golds(db: Database, it: EvalItem) -> list[tuple[str, list[list]]] | None
     return out or None
 
 
-def matches_gold(golds: list[tuple[str, list[list]]], rows: list, match: Callable, dialect: str, it: EvalItem | None = None) -> bool:
-    """Whether `rows` match any gold's, under the set's rules: row order only where the gold sorts,
+def matches_gold(golds: list[tuple[str, list[list]]], rows: list, match: Callable, dialect: str, it: EvalItem) -> bool:
+    """Whether `rows` match `it`'s golds under the set's rules: row order only where the gold sorts,
     and for defog only where the question asks for an order too (as defog's own comparison does)."""
-    asked = match is not defog_match or it is None or defog_asks_order(it.question, it.category)
+    asked = match is not defog_match or defog_asks_order(it.question, it.category)
     return any(match(g, rows, asked and orders_rows(sql, dialect)) for sql, g in golds)
 
 

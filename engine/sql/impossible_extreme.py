@@ -18,14 +18,21 @@ def fix_impossible_extremes(tree: exp.Expression, catalog: SchemaCatalog, questi
     """Turn, in place, each such comparison into `=`; returns the fixes, in words."""
     fixes = []
     for cmp in list(tree.find_all(*_EMPTY)):
+        agg = own_extreme(cmp)
+        if not isinstance(agg, _EMPTY[type(cmp)]):
+            continue
         col, sub = cmp.this, cmp.expression
-        if not isinstance(col, exp.Column) or not isinstance(sub, exp.Subquery) or not isinstance(sub.this, exp.Select):
-            continue
-        inner = sub.this.expressions
-        if len(inner) != 1 or not isinstance(inner[0], _EMPTY[type(cmp)]) or not isinstance(inner[0].this, exp.Column):
-            continue
-        if inner[0].this.name.lower() != col.name.lower():
-            continue
-        fixes.append(f"{cmp.sql()} → {col.sql()} = (…) (no {col.name} is beyond its own {type(inner[0]).__name__.upper()})")
+        fixes.append(f"{cmp.sql()} → {col.sql()} = (…) (no {col.name} is beyond its own {type(agg).__name__.upper()})")
         cmp.replace(exp.EQ(this=col.copy(), expression=sub.copy()))
     return fixes
+
+
+def own_extreme(cmp: exp.Expression) -> exp.Min | exp.Max | None:
+    """The MIN / MAX in `col <op> (SELECT MIN(col) …)`, a comparison with its own column's extreme."""
+    col, sub = cmp.this, cmp.expression
+    if not isinstance(col, exp.Column) or not isinstance(sub, exp.Subquery) or not isinstance(sub.this, exp.Select):
+        return None
+    inner = sub.this.expressions
+    if len(inner) != 1 or not isinstance(inner[0], (exp.Min, exp.Max)) or not isinstance(inner[0].this, exp.Column):
+        return None
+    return inner[0] if inner[0].this.name.lower() == col.name.lower() else None

@@ -19,6 +19,8 @@ import re
 import sqlglot
 from sqlglot import exp
 
+from engine.sql.impossible_extreme import own_extreme
+
 _HIGH = re.compile(r"\b(most|highest|largest|biggest|greatest|longest|maximum|tallest|heaviest|top|max)\b")
 _LOW = re.compile(r"\b(?<!at )(least|fewest|lowest|smallest|shortest|cheapest|minimum|min)\b")
 _NEW = re.compile(r"\b(youngest|newest|latest|most recent(ly)?)\b")
@@ -71,14 +73,7 @@ def fix_order_direction(tree: exp.Expression, question: str, dialect: str) -> li
 
 def _fix_extreme(tree: exp.Expression, question: str, dialect: str) -> list[str]:
     """`col = (SELECT MIN(col) …)`, the one such comparison in the query, turned to MAX (or back)."""
-    found = []
-    for eq in tree.find_all(exp.EQ):
-        col, sub = eq.this, eq.expression
-        if isinstance(col, exp.Column) and isinstance(sub, exp.Subquery) and isinstance(sub.this, exp.Select):
-            picked = sub.this.expressions
-            if len(picked) == 1 and isinstance(picked[0], (exp.Min, exp.Max)) and isinstance(picked[0].this, exp.Column):
-                if picked[0].this.name.lower() == col.name.lower():
-                    found.append(picked[0])
+    found = [agg for eq in tree.find_all(exp.EQ) if (agg := own_extreme(eq)) is not None]
     if len(found) != 1:
         return []
     agg = found[0]

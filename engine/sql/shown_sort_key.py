@@ -26,7 +26,7 @@ def show_asked_not_sort_key(tree: exp.Expression, catalog: SchemaCatalog, questi
     if order is None or len(order.expressions) != 1 or not isinstance(shown, exp.Column) or tree.args.get("group"):
         return []
     key = order.expressions[0].this
-    if not isinstance(key, exp.Column) or key.name.lower() != shown.name.lower() or (key.table or shown.table) != (shown.table or key.table):
+    if not isinstance(key, exp.Column) or key.name.lower() != shown.name.lower() or (key.table and shown.table and key.table != shown.table):
         return []
     tables = query_tables(tree, catalog)
     if not tables or len(owners := column_owners(shown, tables, catalog)) != 1:
