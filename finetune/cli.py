@@ -14,8 +14,8 @@ def register(sub, common) -> None:
 
     q = fsub.add_parser("prepare", help="collect, validate and split training pairs into a run directory")
     q.add_argument("--run", required=True, type=Path)
-    q.add_argument("--spider", action="append", type=Path, default=[], help="Spider-style JSON of pairs")
-    q.add_argument("--tables", type=Path, default=None, help="Spider tables.json with their schemas")
+    q.add_argument("--spider", action="append", type=Path, default=[], help="Spider-style JSON of pairs (BIRD's too: its evidence becomes the prompt's notes)")
+    q.add_argument("--tables", action="append", type=Path, default=[], help="Spider tables.json with their schemas (repeat for BIRD's dev_tables.json)")
     q.add_argument("--csv", action="append", type=Path, default=[])
     q.add_argument("--saved-db", default=None, help="include the 👍 pairs saved for this database")
     q.add_argument("--synthetic-db", default=None, help="generate templated pairs from this database")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from engine.catalog.model import SchemaCatalog
@@ -24,6 +24,7 @@ class TrainPair:
     sql: str
     db_id: str = ""
     source: str = "user"
+    notes: list[str] = field(default_factory=list)  # what the asker adds (BIRD's evidence), shown as the prompt's Notes
 
 
 @dataclass
@@ -36,8 +37,14 @@ class TrainExample:
 
 
 def pairs_from_spider(path: Path, exclude_dbs: set[str] = frozenset()) -> list[TrainPair]:
+    """Spider JSON ({question, query, db_id}); BIRD's ({question, SQL, evidence, db_id}) reads the same,
+    its evidence becoming the prompt's Notes, as defog's instructions and a user's notes are at inference."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [TrainPair(r["question"], r["query"], r.get("db_id", ""), f"spider:{Path(path).name}") for r in data if r.get("db_id") not in exclude_dbs]
+    return [
+        TrainPair(r["question"], r.get("query") or r.get("SQL") or "", r.get("db_id", ""), f"spider:{Path(path).name}", [r["evidence"]] if r.get("evidence") else [])
+        for r in data
+        if r.get("db_id") not in exclude_dbs
+    ]
 
 
 def pairs_from_csv(path: Path, db_id: str = "") -> list[TrainPair]:
@@ -94,7 +101,7 @@ def render(pairs: list[TrainPair], catalogs: dict[str, SchemaCatalog], style: st
     out = []
     for p in pairs:
         cat = catalogs[p.db_id]
-        parts = PromptParts(dialect=cat.dialect, schema=schema_text(cat, None, "compact", False), question=p.question)
+        parts = PromptParts(dialect=cat.dialect, schema=schema_text(cat, None, "compact", False), question=p.question, notes=list(p.notes))
         prompt, completion = training_text(parts, style, p.sql)
         out.append(TrainExample(prompt, completion, p.question, p.sql, p.db_id))
     return out

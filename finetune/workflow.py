@@ -33,7 +33,7 @@ from finetune.versions import register_version
 @dataclass
 class DataSources:
     spider_json: list[Path] = field(default_factory=list)
-    spider_tables: Path | None = None  # schemas for the Spider pairs
+    spider_tables: list[Path] = field(default_factory=list)  # schemas for the Spider (and BIRD) pairs
     csv_files: list[Path] = field(default_factory=list)
     saved_db: str | None = None  # a connection whose saved 👍 pairs join the data
     synthetic_db: str | None = None  # generate templated pairs from this database's schema
@@ -59,8 +59,12 @@ def prepare(run_dir: Path, ws: Workspace, src: DataSources, style: str = "chatml
     catalogs: dict[str, SchemaCatalog] = {}
     pairs: list[TrainPair] = []
     counts: dict[str, int] = {}
-    if src.spider_tables:
-        catalogs.update(load_spider_tables(src.spider_tables))
+    for path in src.spider_tables:
+        for db_id, cat in load_spider_tables(path).items():
+            if db_id in catalogs and db_id not in src.exclude_dbs and catalogs[db_id] != cat:
+                # Spider train and BIRD both have a formula_1, with different columns
+                raise ValueError(f"{path} defines database {db_id!r} again, with another schema; exclude it (--exclude-db {db_id}) or keep one file")
+            catalogs[db_id] = cat
     for path in src.spider_json:
         got = pairs_from_spider(path, src.exclude_dbs)
         counts[f"spider:{Path(path).name}"] = len(got)

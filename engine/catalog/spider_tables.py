@@ -7,7 +7,9 @@ from pathlib import Path
 
 from engine.catalog.model import Column, ForeignKey, SchemaCatalog, Table
 
-_TYPES = {"number": "INTEGER", "text": "TEXT", "time": "DATETIME", "boolean": "BOOLEAN", "others": "TEXT"}
+_TYPES = {"number": "INTEGER", "text": "TEXT", "time": "DATETIME", "boolean": "BOOLEAN", "others": "TEXT",
+          # BIRD's dev_tables.json names its types as SQLite does
+          "integer": "INTEGER", "real": "REAL", "date": "DATE", "datetime": "DATETIME"}
 
 
 def load_spider_tables(path: Path, dialect: str = "sqlite") -> dict[str, SchemaCatalog]:

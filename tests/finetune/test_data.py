@@ -69,3 +69,39 @@ def test_prepared_run_dir(tiny_run):
     assert data["train"] == len(load_examples(run / "train.jsonl"))
     assert 1 <= data["eval"] <= 6
     assert data["eval"] == len(load_examples(run / "eval.jsonl"))
+
+
+def test_bird_pairs_bring_their_evidence_as_the_prompts_notes():
+    """BIRD trains the use of notes (the asker's definitions), which inference fills from docs and instructions."""
+    need_shared("bird_minidev", "mini_dev_sqlite.json")
+    cats = load_spider_tables(SHARED / "bird_minidev/dev_tables.json")
+    pairs = pairs_from_spider(SHARED / "bird_minidev/mini_dev_sqlite.json", exclude_dbs={"formula_1"})
+    assert pairs and all(p.sql.strip() for p in pairs)
+    good, _ = validate_pairs(pairs, cats)
+    assert len(good) > 0.95 * len(pairs)
+    with_note = next(p for p in good if p.notes)
+    ex = render([with_note], cats)[0]
+    assert f"Notes:\n- {with_note.notes[0]}" in ex.prompt
+    assert ex.prompt.index("Notes:") < ex.prompt.rindex(with_note.question)
+    # BIRD names SQLite's own types; they reach the schema text instead of all reading TEXT
+    types = {c.type for t in cats["card_games"].tables for c in t.columns}
+    assert {"INTEGER", "REAL", "TEXT"} <= types
+
+
+def test_two_schemas_under_one_name_are_refused_unless_excluded(tmp_path):
+    """Spider train and BIRD both have a formula_1 with different columns: never validate one's pairs on the other."""
+    import pytest
+
+    from engine.workspace import Workspace
+    from finetune.workflow import DataSources, prepare
+
+    need_shared("bird_minidev", "dev_tables.json")
+    bird = json.loads((SHARED / "bird_minidev/mini_dev_sqlite.json").read_text())
+    pairs = tmp_path / "pairs.json"
+    pairs.write_text(json.dumps([r for r in bird if r["db_id"] == "superhero"][:8]))
+    tables = [SHARED / "bird_minidev/dev_tables.json", SHARED / "spider/tables.json"]
+    with pytest.raises(ValueError, match="formula_1"):
+        prepare(tmp_path / "run", Workspace(tmp_path / "ws"), DataSources(spider_json=[pairs], spider_tables=tables))
+    info = prepare(tmp_path / "run", Workspace(tmp_path / "ws"), DataSources(spider_json=[pairs], spider_tables=tables, exclude_dbs={"formula_1"}, max_eval=2))
+    assert info.train + info.eval == 8
+    assert "Notes:" in (tmp_path / "run/train.jsonl").read_text()
