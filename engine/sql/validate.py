@@ -21,6 +21,7 @@ from engine.sql.everything_range import fix_everything_ranges
 from engine.sql.group_shown import show_group_columns
 from engine.sql.guard import parse_single_select
 from engine.sql.impossible_extreme import fix_impossible_extremes
+from engine.sql.integer_ratio import cast_integer_ratios
 from engine.sql.join_keys import fix_join_keys
 from engine.sql.like_anchor import fix_like_anchors
 from engine.sql.limit import cap_rows
@@ -145,6 +146,11 @@ def _order_direction(tree, c: _Check):
     return tree
 
 
+def _integer_ratios(tree, c: _Check):
+    c.fixes.extend(cast_integer_ratios(tree, c.catalog, c.catalog.dialect))  # the database's division, not the input's
+    return tree
+
+
 def _both_values(tree, c: _Check):
     tree, fixes = split_both_values(tree, c.catalog, c.question)  # a new root: an INTERSECT or EXCEPT
     c.fixes.extend(fixes)
@@ -159,6 +165,7 @@ RULES = (
     _absent_rows,  # "… without any …"
     _comparison_direction, _everything_ranges, _impossible_extremes, _count_threshold,  # bounds
     _missing_group_by, _unasked_group, _aggregateless_group, _asked_count, _group_shown, _count_join, _distinct_count, _people_count,  # groups and counts
+    _integer_ratios,  # arithmetic
     _name_for_key, _asked_name, _shown_filter, _shown_sort_key,  # what is shown
     _order_direction, _unasked_limit, _both_values,  # sort, limit, set operation
 )  # then the row cap (engine.sql.limit), once, on what the rules leave
