@@ -2,16 +2,7 @@
 
 import pytest
 
-from engine.catalog.reflect import reflect_catalog
-from engine.execute.runner import Database
 from engine.sql.validate import check_sql
-from tests.conftest import CHINOOK
-
-
-@pytest.fixture(scope="module")
-def chinook():
-    url = f"sqlite:///{CHINOOK}"
-    return reflect_catalog(url, samples=False), Database(url)
 
 
 def test_a_ratio_of_counts_is_not_truncated_to_zero(chinook):
