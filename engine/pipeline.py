@@ -336,8 +336,11 @@ def resolve_mode(mode: str, catalog) -> str:
 
 def _retrieve(question: str, session: Session, opts: AskOptions) -> Retrieved:
     if opts.mode == "zero-shot":
-        settings = RetrievalSettings(k_examples=0, k_notes=0, whole_schema_up_to=10**9)
-        return retrieve(question, session.catalog, None, settings, pinned=session.pinned)
+        # the whole schema, but still the user's notes (business terms) when there are any: the
+        # fine-tune learnt to read a prompt's Notes (BIRD's evidence), and small schemas take this path
+        k_notes = opts.retrieval.k_notes if session.catalog.notes else 0
+        settings = RetrievalSettings(k_examples=0, k_notes=k_notes, whole_schema_up_to=10**9, mode=opts.retrieval.mode)
+        return retrieve(question, session.catalog, session.index if k_notes else None, settings, pinned=session.pinned)
     return retrieve(
         question,
         session.catalog,

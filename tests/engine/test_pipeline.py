@@ -156,3 +156,20 @@ def test_a_cancel_meant_for_the_previous_question_is_forgotten(chinook_url, work
     model.cancel()  # pressed after the previous answer had ended
     res = ask("List the artist names", session, model)
     assert res.ok and res.rows
+
+
+def test_the_whole_schema_prompt_still_carries_the_users_notes(chinook_url, workspace, tmp_path):
+    """Small schemas skip retrieval; the business terms a user imported must not be skipped with it."""
+    from engine.importer import run_import
+
+    notes = tmp_path / "terms.md"
+    notes.write_text("# Terms\n\nA long track is a track of more than 5 minutes (Milliseconds > 300000).\n")
+    run_import(workspace, db=chinook_url, docs=[notes])
+    session = open_session(workspace, chinook_url)
+    model = ScriptedModel([" COUNT(*) FROM Track WHERE Milliseconds > 300000"])
+    res = ask("How many long tracks are there?", session, model, AskOptions(mode="zero-shot"))
+    assert "Notes:" in model.prompts[0] and "Milliseconds > 300000" in model.prompts[0]
+    assert len(res.trace.tables) == 11 and res.rows == [[1069]]
+    bare = ScriptedModel([" COUNT(*) FROM Album"])  # a database without notes: no index search, no Notes
+    ask("How many albums?", open_session(workspace.__class__(tmp_path / "ws2"), chinook_url), bare, AskOptions(mode="zero-shot"))
+    assert "Notes:" not in bare.prompts[0]
