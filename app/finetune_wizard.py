@@ -263,7 +263,8 @@ class SettingsPage(QWizardPage):
 
         def work(report):
             with tempfile.TemporaryDirectory() as tmp:
-                shutil.copy(src / "train.jsonl", Path(tmp) / "train.jsonl")
+                for f in src.glob("train*.jsonl"):  # every prompt style's rendering: the base picks one
+                    shutil.copy(f, Path(tmp) / f.name)
                 seen = []
                 run_training(Path(tmp), ws, warm, progress=seen.append)
                 return seen

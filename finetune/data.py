@@ -107,6 +107,17 @@ def render(pairs: list[TrainPair], catalogs: dict[str, SchemaCatalog], style: st
     return out
 
 
+PROMPT_STYLES = ("chatml", "plain")  # SmolLM2's chat template; Gemma base's plain completion
+
+
+def examples_file(run_dir: Path, split: str, style: str = "chatml") -> Path:
+    """train.jsonl / eval.jsonl hold the chatml rendering; other styles sit beside them (train.plain.jsonl).
+
+    The data is prepared before the base model is picked (the wizard's order), so every style is
+    rendered and training reads the one its base model is prompted with at inference."""
+    return Path(run_dir) / (f"{split}.jsonl" if style == "chatml" else f"{split}.{style}.jsonl")
+
+
 def save_jsonl(path: Path, rows: list) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from finetune.data import TrainExample, load_examples
+from finetune.data import TrainExample, examples_file, load_examples
 
 TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
 MLP_TARGETS = ("gate_proj", "up_proj", "down_proj")
@@ -43,6 +43,7 @@ class TrainConfig:
     eval_every: int = 50  # steps between held-out loss measurements (0: never)
     eval_samples: int = 16  # held-out examples per measurement: ~0.4 s each on 2 cores
     init_adapter: str | None = None  # a GGUF LoRA to start from (its rank and alpha win; targets are widened)
+    prompt_style: str = "chatml"  # which rendering of the prepared data to train on: the base model's
 
 
 PRESETS = {
@@ -175,7 +176,7 @@ def train(
     progress: Callable[[TrainProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> TrainResult:
-    """Train (or resume) the LoRA in run_dir from run_dir/train.jsonl."""
+    """Train (or resume) the LoRA in run_dir from its prepared examples in the base model's prompt style."""
     backend = detect_backend(config.backend)
     if backend == "unsloth":
         from finetune.unsloth_backend import preload
@@ -192,7 +193,10 @@ def train(
     resuming = (ckpt / "state.json").exists()
     start_from = _read_init_adapter(gguf_path, config) if config.init_adapter and not resuming else None
     (run_dir / "config.json").write_text(json.dumps(asdict(config), indent=1))
-    examples = load_examples(run_dir / "train.jsonl")
+    train_file = examples_file(run_dir, "train", config.prompt_style)
+    if not train_file.exists():
+        raise ValueError(f"{train_file.name} is missing: the data was prepared by an older sqlsage; prepare it again for a {config.prompt_style}-prompted base model.")
+    examples = load_examples(train_file)
     base, tok = load_base(gguf_path, backend)
     state = {"step": 0, "history": []}
     if resuming:
@@ -206,8 +210,9 @@ def train(
             load_into_peft(model, start_from)
     model.train()
     held_out: list[tuple[list[int], list[int]]] = []
-    if config.eval_every and (run_dir / "eval.jsonl").exists():
-        held_out = _encode_all(tok, load_examples(run_dir / "eval.jsonl"), config.max_length)[: config.eval_samples]
+    eval_file = examples_file(run_dir, "eval", config.prompt_style)
+    if config.eval_every and eval_file.exists():
+        held_out = _encode_all(tok, load_examples(eval_file), config.max_length)[: config.eval_samples]
 
     encoded = _encode_all(tok, examples, config.max_length)
     if not encoded:

@@ -15,8 +15,10 @@ from engine.catalog.spider_tables import load_spider_tables
 from engine.llm.registry import ModelRegistry, ModelSpec
 from engine.workspace import Workspace
 from finetune.data import (
+    PROMPT_STYLES,
     TrainPair,
     dedupe,
+    examples_file,
     pairs_from_csv,
     pairs_from_spider,
     render,
@@ -52,8 +54,8 @@ class PreparedData:
     sources: dict
 
 
-def prepare(run_dir: Path, ws: Workspace, src: DataSources, style: str = "chatml") -> PreparedData:
-    """Collect, validate, de-duplicate, split; write train.jsonl / eval.jsonl in run_dir."""
+def prepare(run_dir: Path, ws: Workspace, src: DataSources) -> PreparedData:
+    """Collect, validate, de-duplicate, split; write train.jsonl / eval.jsonl (one pair per prompt style) in run_dir."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     catalogs: dict[str, SchemaCatalog] = {}
@@ -98,10 +100,11 @@ def prepare(run_dir: Path, ws: Workspace, src: DataSources, style: str = "chatml
     good, bad = validate_pairs(pairs, catalogs)
     train_pairs, eval_pairs = split(dedupe(good), src.eval_fraction, src.seed, src.max_eval)
     old_train = (run_dir / "train.jsonl").read_bytes() if (run_dir / "train.jsonl").exists() else None
-    save_jsonl(run_dir / "train.jsonl", render(train_pairs, catalogs, style))
+    for style in PROMPT_STYLES:
+        save_jsonl(examples_file(run_dir, "train", style), render(train_pairs, catalogs, style))
+        save_jsonl(examples_file(run_dir, "eval", style), render(eval_pairs, catalogs, style))
     if old_train is not None and old_train != (run_dir / "train.jsonl").read_bytes():
         set_aside_checkpoint(run_dir)
-    save_jsonl(run_dir / "eval.jsonl", render(eval_pairs, catalogs, style))
     save_jsonl(run_dir / "eval_pairs.jsonl", eval_pairs)
     info = PreparedData(len(train_pairs), len(eval_pairs), [f"{p.question[:60]!r}: {why}" for p, why in bad], counts)
     (run_dir / "data.json").write_text(json.dumps(asdict(info), indent=1))
@@ -152,7 +155,9 @@ def run_training(
 ) -> TrainResult:
     """Train in a child process (see finetune.process); raises TrainingFailed with the reason."""
     registry = ModelRegistry(ws.models_dir)
-    gguf = registry.resolve_path(registry.get(config.base_model))
+    spec = registry.get(config.base_model)
+    gguf = registry.resolve_path(spec)
+    config.prompt_style = spec.prompt_style  # train on the prompts the model will be asked with
     return train_in_subprocess(run_dir, gguf, config, progress, should_stop, on_event)
 
 

@@ -71,6 +71,17 @@ def test_prepared_run_dir(tiny_run):
     assert data["eval"] == len(load_examples(run / "eval.jsonl"))
 
 
+def test_every_prompt_style_is_rendered_for_the_base_chosen_later(tiny_run):
+    """The wizard prepares data before the base model is picked: Gemma (plain) must not train on chat prompts."""
+    from finetune.data import examples_file
+
+    _, run = tiny_run
+    chat, plain = load_examples(examples_file(run, "train", "chatml")), load_examples(examples_file(run, "train", "plain"))
+    assert [e.sql for e in chat] == [e.sql for e in plain]
+    assert "<|im_start|>" in chat[0].prompt and "<|im_start|>" not in plain[0].prompt
+    assert len(load_examples(examples_file(run, "eval", "plain"))) == len(load_examples(run / "eval.jsonl"))
+
+
 def test_bird_pairs_bring_their_evidence_as_the_prompts_notes():
     """BIRD trains the use of notes (the asker's definitions), which inference fills from docs and instructions."""
     need_shared("bird_minidev", "mini_dev_sqlite.json")
