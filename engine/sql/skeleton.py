@@ -63,9 +63,6 @@ CUES = (
         re.compile(r"\b(descending|decreasing|reverse alphabetical|from (the )?(highest|largest|most|oldest|biggest|greatest|latest|newest|longest|high|large|big|old)\b.*\bto\b)"),
         "ORDER BY … DESC",
     ),
-    # "the ratio of X to Y": all 8 BIRD mini-dev golds that say so divide; never said in Spider
-    # (where "proportion"/"percentage" name stored columns, so those words are not cues)
-    Cue("ratio", re.compile(r"\b(ratio|fraction) of\b|(?<!greatest )(?<!largest )(?<!highest )\bproportion of\b"), "a division (… / …)"),
 )
 
 
@@ -83,8 +80,6 @@ def _has(tree: exp.Expression, cue: str) -> bool:
         return tree.find(exp.Group) is not None
     if cue == "descending":
         return any(o.args.get("desc") for o in tree.find_all(exp.Ordered))
-    if cue == "ratio":
-        return tree.find(exp.Div) is not None
     raise KeyError(cue)
 
 
