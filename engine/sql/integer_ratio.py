@@ -15,29 +15,28 @@ from __future__ import annotations
 from sqlglot import exp
 
 from engine.catalog.model import SchemaCatalog
+from engine.prompt.schema_text import type_family
 from engine.sql.joins import column_owners, query_tables
 
 _INTEGER_DIVISION = {"sqlite", "postgres"}
 
 
-def _column_type(col: exp.Column, catalog: SchemaCatalog) -> str:
+def _is_integer_column(col: exp.Column, catalog: SchemaCatalog) -> bool:
     select = col.find_ancestor(exp.Select)
     tables = query_tables(select, catalog) if select is not None else None
     owners = column_owners(col, tables, catalog) if tables else []
-    if len(owners) != 1:
-        return ""
-    column = catalog.table(owners[0][1]).column(col.name)
-    return column.type.upper() if column is not None else ""
+    column = catalog.table(owners[0][1]).column(col.name) if len(owners) == 1 else None
+    return column is not None and type_family(column.type) == "INTEGER"
 
 
 def _is_integer(node: exp.Expression, catalog: SchemaCatalog) -> bool:
-    node = node.unnest() if isinstance(node, exp.Paren) else node
+    node = node.unnest() if isinstance(node, exp.Paren) else node  # a Subquery's unnest() would open it
     if isinstance(node, exp.Count):
         return True
     if isinstance(node, exp.Literal):
         return not node.is_string and node.this.lstrip("-").isdigit()
     if isinstance(node, exp.Column):
-        return "INT" in _column_type(node, catalog)
+        return _is_integer_column(node, catalog)
     if isinstance(node, (exp.Sum, exp.Min, exp.Max)):
         return _is_integer(node.this, catalog)
     if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and len(node.this.expressions) == 1:
@@ -57,6 +56,6 @@ def cast_integer_ratios(tree: exp.Expression, catalog: SchemaCatalog, dialect: s
             continue
         if _is_integer(div.left, catalog) and _is_integer(div.right, catalog):
             before = div.left.sql(dialect)
-            div.left.replace(exp.cast(div.left.copy(), exp.DataType.build("double")))
-            fixes.append(f"{before} → CAST({before} AS REAL) (two integers divide as integers: the ratio would truncate)")
+            cast = div.left.replace(exp.cast(div.left.copy(), exp.DataType.build("double")))
+            fixes.append(f"{before} → {cast.sql(dialect)} (two integers divide as integers: the ratio would truncate)")
     return fixes

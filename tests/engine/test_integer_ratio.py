@@ -31,4 +31,6 @@ def test_mysql_divides_as_floats_already(chinook):
     catalog, _ = chinook
     sql = "SELECT COUNT(*) / COUNT(DISTINCT AlbumId) FROM Track"
     assert check_sql(sql, replace(catalog, dialect="mysql"), row_cap=None, link=True).sql == sql
-    assert check_sql(sql, replace(catalog, dialect="postgres"), row_cap=None, link=True).sql.startswith("SELECT CAST(COUNT(*) AS DOUBLE PRECISION) /")
+    pg = check_sql(sql, replace(catalog, dialect="postgres"), row_cap=None, link=True)
+    assert pg.sql.startswith("SELECT CAST(COUNT(*) AS DOUBLE PRECISION) /")
+    assert pg.fixes[0].startswith("COUNT(*) → CAST(COUNT(*) AS DOUBLE PRECISION) ")  # the trace names the cast the database gets

@@ -161,6 +161,7 @@ def test_a_cancel_meant_for_the_previous_question_is_forgotten(chinook_url, work
 def test_the_whole_schema_prompt_still_carries_the_users_notes(chinook_url, workspace, tmp_path):
     """Small schemas skip retrieval; the business terms a user imported must not be skipped with it."""
     from engine.importer import run_import
+    from engine.workspace import Workspace
 
     notes = tmp_path / "terms.md"
     notes.write_text("# Terms\n\nA long track is a track of more than 5 minutes (Milliseconds > 300000).\n")
@@ -171,5 +172,5 @@ def test_the_whole_schema_prompt_still_carries_the_users_notes(chinook_url, work
     assert "Notes:" in model.prompts[0] and "Milliseconds > 300000" in model.prompts[0]
     assert len(res.trace.tables) == 11 and res.rows == [[1069]]
     bare = ScriptedModel([" COUNT(*) FROM Album"])  # a database without notes: no index search, no Notes
-    ask("How many albums?", open_session(workspace.__class__(tmp_path / "ws2"), chinook_url), bare, AskOptions(mode="zero-shot"))
+    ask("How many albums?", open_session(Workspace(tmp_path / "ws2"), chinook_url), bare, AskOptions(mode="zero-shot"))
     assert "Notes:" not in bare.prompts[0]
