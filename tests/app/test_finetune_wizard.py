@@ -77,6 +77,8 @@ def test_wizard_end_to_end(qtbot, workspace, chinook_url, monkeypatch):
     page.preset.setCurrentText("quick")
     tiny_settings(page)
     assert wiz.settings_page.config().init_adapter.endswith("smollm2-135m-spider-sql.gguf")
+    page.estimate()  # two measured steps in a scratch copy of the prepared data (every prompt style's file)
+    wait(qtbot, lambda: "per step" in page.estimate_label.text(), 600000, page.estimate_label.text)
     shot(wiz, "wizard_2_settings.png")
     wiz.next()
 
