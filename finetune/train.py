@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from finetune.data import TrainExample, examples_file, load_examples
+from finetune.tokens import LlamaTokens
 
 TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
 MLP_TARGETS = ("gate_proj", "up_proj", "down_proj")
@@ -99,18 +100,18 @@ def detect_backend(requested: str = "auto") -> str:
 
 
 def load_base(gguf_path: Path, backend: str = "peft"):
-    """transformers reads the GGUF directly (dequantized to fp32 for CPU training)."""
+    """transformers reads the GGUF's weights directly (dequantized to fp32 for CPU training).
+
+    Only the weights: the token ids come from llama.cpp (finetune/tokens.py)."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
 
     gguf_path = Path(gguf_path)
     if backend == "unsloth":
         from finetune.unsloth_backend import load_unsloth
 
-        return load_unsloth(gguf_path)
-    tok = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-    model = AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name, torch_dtype=torch.float32)
-    return model, tok
+        return load_unsloth(gguf_path)[0]
+    return AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name, torch_dtype=torch.float32)
 
 
 def _attach_lora(base, config: TrainConfig, backend: str):
@@ -171,15 +172,14 @@ def _cpu_seconds() -> float:
     return t.user + t.system
 
 
-def _encode(tok, ex: TrainExample, max_length: int) -> tuple[list[int], list[int]] | None:
-    p = tok(ex.prompt, add_special_tokens=False)["input_ids"]
-    c = tok(ex.completion, add_special_tokens=False)["input_ids"]
+def _encode(tok: LlamaTokens, ex: TrainExample, max_length: int) -> tuple[list[int], list[int]] | None:
+    p, c = tok.prompt(ex.prompt), tok.completion(ex.completion)
     if len(p) + len(c) > max_length:
         return None  # a truncated schema would teach the model to invent tables
     return p + c, [-100] * len(p) + c
 
 
-def _encode_all(tok, examples: list[TrainExample], max_length: int) -> list[tuple[list[int], list[int]]]:
+def _encode_all(tok: LlamaTokens, examples: list[TrainExample], max_length: int) -> list[tuple[list[int], list[int]]]:
     return [e for e in (_encode(tok, ex, max_length) for ex in examples) if e is not None]
 
 
@@ -211,7 +211,8 @@ def train(
     if not train_file.exists():
         raise ValueError(f"{train_file.name} is missing: the data was prepared by an older sqlsage; prepare it again for a {config.prompt_style}-prompted base model.")
     examples = load_examples(train_file)
-    base, tok = load_base(gguf_path, backend)
+    base = load_base(gguf_path, backend)
+    tok = LlamaTokens(gguf_path)  # the ids llama.cpp will feed the model at inference
     state = {"step": 0, "history": []}
     if resuming:
         model = PeftModel.from_pretrained(base, str(ckpt), is_trainable=True)

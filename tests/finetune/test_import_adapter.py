@@ -42,7 +42,7 @@ def test_shipped_adapter_round_trips_exactly_through_peft(tiny_run, tmp_path):
     gguf = base_gguf(ws)
     lora = read_lora_gguf(SHIPPED, *model_heads(gguf))
     assert (lora.rank, lora.alpha, lora.targets) == (16, 32.0, ("k_proj", "o_proj", "q_proj", "v_proj"))
-    base, _ = load_base(gguf)
+    base = load_base(gguf)
     model = _attach_lora(base, TrainConfig(rank=lora.rank, alpha=int(lora.alpha), targets=lora.targets), "peft")
     assert load_into_peft(model, lora) == 240
     model.save_pretrained(str(tmp_path / "peft"))

@@ -44,12 +44,13 @@ def test_completion_loss_equals_the_masked_full_loss(tiny_run):
     """Training runs the LM head on the SQL positions only; the loss must be transformers' own."""
     import torch
 
+    from finetune.tokens import LlamaTokens
     from finetune.train import _attach_lora, _encode_all, completion_loss, load_base
 
     ws, run = tiny_run
-    base, tok = load_base(ModelRegistry(ws.models_dir).resolve_path(ModelRegistry(ws.models_dir).get("smollm2-135m")))
-    model = _attach_lora(base, TrainConfig(), "peft")
-    for ids, labels in _encode_all(tok, load_examples(run / "train.jsonl")[:3], 640):
+    gguf = ModelRegistry(ws.models_dir).resolve_path(ModelRegistry(ws.models_dir).get("smollm2-135m"))
+    model = _attach_lora(load_base(gguf), TrainConfig(), "peft")
+    for ids, labels in _encode_all(LlamaTokens(gguf), load_examples(run / "train.jsonl")[:3], 640):
         full = model(input_ids=torch.tensor([ids]), labels=torch.tensor([labels])).loss
         assert float(completion_loss(model, ids, labels)) == pytest.approx(float(full), rel=1e-5)
 
