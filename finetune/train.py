@@ -135,7 +135,8 @@ def completion_loss(model, ids: list[int], labels: list[int]):
 
     first = next(i for i, t in enumerate(labels) if t != -100)
     keep = len(ids) - first + 1  # the position before the first completion token predicts it
-    logits = model(input_ids=torch.tensor([ids]), logits_to_keep=keep).logits[0, :-1]
+    # [-keep:] also holds for a forward that ignores logits_to_keep (a patched one, e.g. Unsloth's)
+    logits = model(input_ids=torch.tensor([ids]), logits_to_keep=keep).logits[0, -keep:-1]
     return torch.nn.functional.cross_entropy(logits.float(), torch.tensor(ids[first:]))
 
 
@@ -174,8 +175,8 @@ def _cpu_seconds() -> float:
 
 def _encode(tok: LlamaTokens, ex: TrainExample, max_length: int) -> tuple[list[int], list[int]] | None:
     p, c = tok.prompt(ex.prompt), tok.completion(ex.completion)
-    if len(p) + len(c) > max_length:
-        return None  # a truncated schema would teach the model to invent tables
+    if not c or len(p) + len(c) > max_length:
+        return None  # nothing to learn, or a truncated schema that would teach the model to invent tables
     return p + c, [-100] * len(p) + c
 
 
@@ -230,6 +231,7 @@ def train(
         held_out = _encode_all(tok, load_examples(eval_file), config.max_length)[: config.eval_samples]
 
     encoded = _encode_all(tok, examples, config.max_length)
+    tok.close()
     if not encoded:
         raise ValueError("No training example fits in max_length; raise it or use smaller schemas.")
     order = list(range(len(encoded)))
