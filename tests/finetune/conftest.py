@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,14 @@ def tiny_run(tmp_path_factory):
     info = prepare(run, ws, DataSources(synthetic_db=f"sqlite:///{CHINOOK}", synthetic_count=40, max_eval=6))
     assert info.train > 10
     return ws, run
+
+
+def base_gguf(ws, name: str = "smollm2-135m") -> Path:
+    """The GGUF file of a bundled base model, as the workspace's registry resolves it."""
+    from engine.llm.registry import ModelRegistry
+
+    registry = ModelRegistry(ws.models_dir)
+    return registry.resolve_path(registry.get(name))
 
 
 def fresh_copy(run, dest):

@@ -6,20 +6,17 @@ pytest.importorskip("peft", reason="the finetune extra is not installed (pip ins
 
 import torch  # noqa: E402
 
-from engine.llm.registry import ModelRegistry  # noqa: E402
 from finetune.export import export_lora_gguf, model_heads  # noqa: E402
 from finetune.tokens import LlamaTokens  # noqa: E402
 from finetune.train import TrainConfig, _attach_lora, load_base  # noqa: E402
+from tests.finetune.conftest import base_gguf  # noqa: E402
 
 PROMPT = "Schema:\nCREATE TABLE singer (Singer_ID INTEGER PRIMARY KEY, Name TEXT, Country TEXT, Age INTEGER);\nQuestion: How many singers are from France?\nSQL: SELECT"
 
 
 @pytest.fixture(scope="module")
 def gemma(tiny_run):
-    ws, _ = tiny_run
-    reg = ModelRegistry(ws.models_dir)
-    spec = reg.get("gemma3-270m")
-    path = reg.resolve_path(spec)
+    path = base_gguf(tiny_run[0], "gemma3-270m")
     if not path.exists():
         pytest.skip("Gemma-3-270M is not installed (scripts/setup.sh installs its wheels)")
     return path

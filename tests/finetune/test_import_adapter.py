@@ -9,19 +9,13 @@ import pytest
 
 pytest.importorskip("peft", reason="the finetune extra is not installed (pip install -e .[finetune])")
 
-from engine.llm.registry import ModelRegistry  # noqa: E402
 from finetune.export import export_lora_gguf, model_heads, permute_rows  # noqa: E402
 from finetune.import_adapter import AdapterImportProblem, load_into_peft, read_lora_gguf, unpermute_rows  # noqa: E402
 from finetune.train import TARGET_SETS, TrainConfig, _attach_lora, load_base  # noqa: E402
 from finetune.workflow import run_training, start_adapter  # noqa: E402
-from tests.finetune.conftest import fresh_copy  # noqa: E402
+from tests.finetune.conftest import base_gguf, fresh_copy  # noqa: E402
 
 SHIPPED = Path(__file__).resolve().parents[2] / "assets/adapters/smollm2-135m-spider-sql.gguf"
-
-
-def base_gguf(ws) -> Path:
-    registry = ModelRegistry(ws.models_dir)
-    return registry.resolve_path(registry.get("smollm2-135m"))
 
 
 def tensors(path):

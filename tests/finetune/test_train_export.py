@@ -18,7 +18,7 @@ from finetune.data import load_examples  # noqa: E402
 from finetune.train import TrainConfig  # noqa: E402
 from finetune.versions import list_versions  # noqa: E402
 from finetune.workflow import export_and_register, run_training  # noqa: E402
-from tests.finetune.conftest import fresh_copy  # noqa: E402
+from tests.finetune.conftest import base_gguf, fresh_copy  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_completion_loss_equals_the_masked_full_loss(tiny_run):
     from finetune.train import _attach_lora, _encode_all, completion_loss, load_base
 
     ws, run = tiny_run
-    gguf = ModelRegistry(ws.models_dir).resolve_path(ModelRegistry(ws.models_dir).get("smollm2-135m"))
+    gguf = base_gguf(ws)
     model = _attach_lora(load_base(gguf), TrainConfig(), "peft")
     for ids, labels in _encode_all(LlamaTokens(gguf), load_examples(run / "train.jsonl")[:3], 640):
         full = model(input_ids=torch.tensor([ids]), labels=torch.tensor([labels])).loss
