@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
         if self.tasks.busy():
             self.status("Still working on the previous question — Cancel it first.")
             return
-        from engine.llm.loader import load_model
+        from engine.llm.loader import load_fallback, load_model
         from engine.pipeline import ask
         from engine.settings import load_settings
 
@@ -468,7 +468,8 @@ class MainWindow(QMainWindow):
 
         def work(report):
             self.model = load_model(self.registry, self.registry.active(), n_threads=settings.threads, n_ctx=settings.context_size)
-            return ask(question, session, self.model, settings.options(history=history), on_token=report)
+            fallback = load_fallback(self.registry, settings, self.model)
+            return ask(question, session, self.model, settings.options(history=history, fallback_model=fallback), on_token=report)
 
         self.tasks.start(work, self._answered, self._failed, self._token)
 

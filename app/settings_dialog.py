@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+)
 
+from engine.llm.registry import ModelRegistry
 from engine.settings import AskSettings, load_settings, save_settings
 from engine.workspace import Workspace
 
@@ -64,6 +74,13 @@ class SettingsDialog(QDialog):
         self.literals.setChecked(s.literal_linking)
         self.fallback = QCheckBox("Retrieval fallback (ask again with retrieved tables when the whole-schema answer fails)")
         self.fallback.setChecked(s.rag_fallback)
+        self.fallback_model = QComboBox()
+        self.fallback_model.addItem("(none)", "")
+        for spec in ModelRegistry(ws.models_dir).list():
+            self.fallback_model.addItem(spec.name, spec.name)
+        self.fallback_model.setToolTip("When the active model's answer fails or finds no rows, ask this model the whole "
+                                       "question again and show its answer if it finds rows (it stays loaded: more memory)")
+        self._show_fallback_model(s.fallback_model)
         form.addRow("CPU threads", self.threads)
         form.addRow("Context size (tokens)", self.context_size)
         form.addRow("Temperature", self.temperature)
@@ -79,6 +96,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.linking)
         form.addRow(self.literals)
         form.addRow(self.fallback)
+        form.addRow("Fallback model", self.fallback_model)
         note = QLabel("Threads and context size reload the model on the next question. "
                       "Measured on this kind of laptop with the bundled fine-tune: constrained decoding answers "
                       "2 fewer of 84 Chinook questions at 4× the time, so it is off by default.")
@@ -99,6 +117,7 @@ class SettingsDialog(QDialog):
             literal_linking=self.literals.isChecked(),
             rag_fallback=self.fallback.isChecked(), skeleton_samples=self.shape.value(),
             resample_empty=self.empty.isChecked(), resample_unread=self.unread.isChecked(), failure_samples=self.failed.value(),
+            fallback_model=self.fallback_model.currentData(),
         )
 
     def show_values(self, s: AskSettings) -> None:
@@ -117,6 +136,11 @@ class SettingsDialog(QDialog):
         self.empty.setChecked(s.resample_empty)
         self.unread.setChecked(s.resample_unread)
         self.failed.setValue(s.failure_samples)
+        self._show_fallback_model(s.fallback_model)
+
+    def _show_fallback_model(self, name: str) -> None:
+        """A saved name the registry no longer has (a removed fine-tune) shows as none."""
+        self.fallback_model.setCurrentIndex(max(0, self.fallback_model.findData(name)))
 
     def save(self) -> None:
         save_settings(self.ws, self.values())

@@ -58,7 +58,7 @@ def main() -> int:
         t0 = time.perf_counter()
         model = load_model(ModelRegistry(ws.models_dir), args.model)
         load_s = time.perf_counter() - t0
-        opts = apply_levers(AskSettings().options(mode=args.mode), levers)  # what `sqlsage ask` uses
+        opts = apply_levers(AskSettings().options(mode=args.mode), levers, ModelRegistry(ws.models_dir))  # what `sqlsage ask` uses
         if args.grammar:
             from engine.sql.grammar import schema_grammar
 

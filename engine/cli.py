@@ -39,7 +39,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from engine.llm.loader import load_model
+    from engine.llm.loader import load_fallback, load_model
     from engine.llm.registry import ModelRegistry
     from engine.pipeline import ask
     from engine.session import open_session
@@ -56,7 +56,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         ModelRegistry(ws.models_dir), args.model, server_url=args.server,
         n_threads=settings.threads, n_ctx=settings.context_size,
     )
-    options = settings.check().options(mode=args.mode)
+    registry = ModelRegistry(ws.models_dir)
+    options = settings.check().options(mode=args.mode, fallback_model=load_fallback(registry, settings, model))
     result = ask(args.question, session, model, options)
     ws.append_jsonl(args.db, "history.jsonl", {"question": args.question, "sql": result.sql, "error": result.error})
     if args.json:
@@ -172,6 +173,10 @@ def cmd_settings(args: argparse.Namespace) -> int:
     settings = AskSettings() if args.action == "reset" else load_settings(ws)
     for assignment in args.assignments if args.action == "set" else []:
         settings = parse_assignment(settings, assignment)
+    if settings.fallback_model:
+        from engine.llm.registry import ModelRegistry
+
+        ModelRegistry(ws.models_dir).get(settings.fallback_model)  # an unknown name is refused, with the known ones
     if args.action in ("set", "reset"):
         save_settings(ws, settings)
     for key, value in asdict(settings).items():

@@ -67,6 +67,9 @@ class AskOptions:
     # sampled alternatives of its prompt; one that runs beats an error, which is always wrong
     failure_samples: int = 0
     sample_temperature: float = 0.7
+    # a second model asked the whole question again when this one's final answer fails or returns
+    # nothing (only NULLs): two small models fail on different questions (engine.settings has the figures)
+    fallback_model: SqlModel | None = None
 
 
 class _Stopwatch:
@@ -91,10 +94,41 @@ def ask(
     # (the retrieval fallback's second pass included) stops what comes next
     session.db.begin()
     model.begin()
-    return _answer(question, session, model, options or AskOptions(), on_token)
+    opts = options or AskOptions()
+    result, final = _answer(question, session, model, opts, on_token)
+    if opts.fallback_model is not None and opts.fallback_model is not model and not final and _came_up_empty(result):
+        result = _ask_fallback_model(question, session, opts, on_token, result)
+    return result
 
 
-def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, on_token) -> AskResult:
+def _came_up_empty(result: AskResult) -> bool:
+    """An error or no rows: what the fallback model is asked again for."""
+    return bool(result.error) or returns_nothing(result.rows)
+
+
+def _ask_fallback_model(question, session, opts, on_token, first: AskResult) -> AskResult:
+    """The fallback model's answer if it has rows; the first answer otherwise. Either way the
+    trace keeps both models' attempts, so the user sees why the answer came from where it did."""
+    fallback = opts.fallback_model
+    fallback.begin()
+    second, final = _answer(question, session, fallback, replace(opts, fallback_model=None), on_token)
+    why = f"error: {first.error}" if first.error else "no rows"
+    if final or _came_up_empty(second):
+        first.trace.notes.append(f"{first.trace.model}'s answer gave {why}; {fallback.name} did no better, so its answer was not used.")
+        first.trace.attempts += second.trace.attempts
+        for stage, seconds in second.trace.timings.items():
+            first.trace.add_time(stage, seconds)
+        return first
+    t = second.trace
+    t.notes = [f"{first.trace.model}'s answer gave {why}; asked {fallback.name} instead."] + t.notes
+    t.attempts = first.trace.attempts + t.attempts
+    for stage, seconds in first.trace.timings.items():
+        t.add_time(stage, seconds)
+    return second
+
+
+def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, on_token) -> tuple[AskResult, bool]:
+    """The answer, and whether it is final (a refusal, timeout or cancel: nothing may ask again)."""
     opts = replace(opts, mode=resolve_mode(opts.mode, session.catalog))
     trace = Trace(model=model.name, mode=opts.mode)
     result = AskResult(question=question, trace=trace)
@@ -143,12 +177,12 @@ def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, 
     if outcome.rows is not None:
         result.columns, result.rows, result.truncated = outcome.rows.columns, outcome.rows.rows, outcome.rows.truncated
     trace.timings["total"] = time.perf_counter() - start
-    return result
+    return result, outcome.final
 
 
-def _ask_again_with_retrieval(question, session, model, opts, on_token, first: Trace, start: float) -> AskResult:
+def _ask_again_with_retrieval(question, session, model, opts, on_token, first: Trace, start: float) -> tuple[AskResult, bool]:
     """The retrieval prompt's answer, with the failed whole-schema attempts kept in its trace."""
-    second = _answer(question, session, model, replace(opts, mode="rag", rag_fallback=False), on_token)
+    second, final = _answer(question, session, model, replace(opts, mode="rag", rag_fallback=False), on_token)
     t = second.trace
     t.mode = "zero-shot, then rag"
     t.attempts = first.attempts + t.attempts
@@ -156,7 +190,7 @@ def _ask_again_with_retrieval(question, session, model, opts, on_token, first: T
     for stage, seconds in first.timings.items():
         t.add_time(stage, seconds)
     t.timings["total"] = time.perf_counter() - start
-    return second
+    return second, final
 
 
 @dataclass

@@ -56,6 +56,9 @@ class AskSettings:
     # linking's 1), Chinook 27 -> 28 of 84; nothing lost, p50 unchanged (only failed answers pay).
     # 8 since session 15, with skeleton_samples (errors on Spider dev sample 200: 13 -> 8)
     failure_samples: int = 8
+    # a second model (a registry name; "" = none) asked the whole question again when the first
+    # one's final answer fails or returns nothing. Measured in session 19 (benchmarks/README.md)
+    fallback_model: str = ""
 
     def check(self) -> AskSettings:
         """Refuse values that would break an ask, with what range is allowed."""
@@ -132,6 +135,8 @@ def parse_assignment(settings: AskSettings, text: str) -> AskSettings:
     old = current[key]
     if isinstance(old, bool):
         value: object = parse_switch(key, raw)
+    elif isinstance(old, str):
+        value = raw
     elif isinstance(old, int):
         value = int(raw)
     else:

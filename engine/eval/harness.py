@@ -246,7 +246,7 @@ def evaluate(
                 exclude_examples=exclude,
                 notes=[it.instructions] if it.instructions else [],
             )
-            apply_levers(opts, {**(levers or {}), **({"grammar": True} if grammar else {})})
+            apply_levers(opts, {**(levers or {}), **({"grammar": True} if grammar else {})}, registry, threads)
             t = time.perf_counter()
             res = ask(it.question, session, model, opts)
             secs = time.perf_counter() - t
@@ -284,6 +284,7 @@ LEVERS = {
     "schema_samples": bool,  # sample values in the schema text
     "k_examples": int,  # retrieved few-shot examples (rag modes)
     "k_tables": int,  # retrieved tables (rag modes)
+    "fallback_model": str,  # a second model asked again when the first one's answer fails or is empty ("" = none)
 }
 
 
@@ -291,8 +292,8 @@ def ask_levers(s: AskSettings) -> dict:
     """The levers that make an eval mode answer exactly as `sqlsage ask` does with settings `s`:
     read off the AskOptions those settings make, so a new setting needs no second mapping here."""
     opts = s.options()
-    levers = {k: getattr(opts, k) for k in LEVERS if k != "grammar" and hasattr(opts, k)}
-    return levers | {"grammar": opts.grammar is not None}
+    levers = {k: getattr(opts, k) for k in LEVERS if k not in ("grammar", "fallback_model") and hasattr(opts, k)}
+    return levers | {"grammar": opts.grammar is not None, "fallback_model": s.fallback_model}
 
 
 def parse_levers(assignments: list[str]) -> dict:
@@ -311,6 +312,8 @@ def parse_levers(assignments: list[str]) -> dict:
                 raise DatasetError(f"--lever {text!r}: {exc}") from exc
         elif kind is int:
             out[key] = int(raw)
+        elif key == "fallback_model":
+            out[key] = "" if raw.lower() in ("none", "off") else raw
         elif key == "mode" and raw not in ("auto", "zero-shot", "rag"):
             raise DatasetError(f"--lever {text!r}: mode is auto, zero-shot or rag")
         else:
@@ -318,9 +321,16 @@ def parse_levers(assignments: list[str]) -> dict:
     return out
 
 
-def apply_levers(opts: AskOptions, levers: dict) -> AskOptions:
+def apply_levers(opts: AskOptions, levers: dict, registry: ModelRegistry | None = None, threads: int | None = None) -> AskOptions:
+    """Set the levers on opts; a fallback model is loaded (once per process) from the registry."""
     for key, value in levers.items():
-        if key == "grammar":
+        if key == "fallback_model":
+            if value and registry is None:
+                raise DatasetError("the fallback_model lever needs the model registry")
+            from engine.llm.loader import load_model
+
+            opts.fallback_model = load_model(registry, value, n_threads=threads) if value else None
+        elif key == "grammar":
             from engine.sql.grammar import schema_grammar
 
             opts.grammar = schema_grammar if value else None

@@ -8,6 +8,8 @@ from engine.llm.registry import ModelRegistry, ModelSpec, adapter_path
 
 _cache: dict[tuple, object] = {}
 _lock = threading.Lock()
+# the answering model and its fallback (AskSettings.fallback_model); a third load evicts the least recently used
+RESIDENT = 2
 
 
 def load_model(
@@ -34,11 +36,23 @@ def load_model(
         path, lora = registry.resolve_path(spec), None
     key = (str(path), str(lora) if lora else None, n_threads, n_ctx)
     with _lock:
-        if key not in _cache:
+        if key in _cache:
+            _cache[key] = _cache.pop(key)  # most recently used last: eviction takes the least recent
+        else:
             from engine.llm.llama_backend import LlamaModel
 
-            _cache.clear()  # keep one model resident: memory on a laptop is the constraint
+            while len(_cache) >= RESIDENT:  # memory on a laptop is the constraint
+                _cache.pop(next(iter(_cache)))
             _cache[key] = LlamaModel(
                 path, name=spec.name, prompt_style=spec.prompt_style, lora_path=lora, n_ctx=n_ctx, n_threads=n_threads
             )
         return _cache[key]
+
+
+def load_fallback(registry: ModelRegistry, settings, primary) -> object | None:
+    """The model asked again when the primary's answer fails or is empty (in-process llama.cpp);
+    None when the setting is off or names the primary itself."""
+    name = settings.fallback_model
+    if not name or name == getattr(primary, "name", None):
+        return None
+    return load_model(registry, name, n_threads=settings.threads, n_ctx=settings.context_size)

@@ -36,3 +36,26 @@ def test_settings_dialog_saves_what_the_next_ask_uses(qtbot, window, scripted): 
     dlg.show_values(AskSettings())
     dlg.save()
     assert load_settings(window.ws) == AskSettings()
+
+
+def test_the_fallback_model_is_chosen_in_the_dialog_and_asked_when_the_answer_is_empty(qtbot, window, monkeypatch):  # noqa: F811
+    from engine.llm import loader
+    from tests.engine.test_fallback_model import Named
+
+    dlg = window.open_settings()
+    assert dlg.fallback_model.currentData() == ""  # none by default
+    names = [dlg.fallback_model.itemData(i) for i in range(dlg.fallback_model.count())]
+    assert {"smollm2-135m", "gemma3-270m", "smollm2-135m-sql"} <= set(names)
+    dlg.fallback_model.setCurrentIndex(names.index("gemma3-270m"))
+    dlg.save()
+    assert load_settings(window.ws).fallback_model == "gemma3-270m"
+    models = {"gemma3-270m": Named("gemma3-270m", [" COUNT(*) FROM Album"], "plain")}
+    first = Named("smollm2-135m-sql", [" Title FROM Album WHERE Title = 'zzz'"] * 20)
+    monkeypatch.setattr(loader, "load_model", lambda reg, name=None, **k: models.get(name, first))
+    result = ask(qtbot, window, "How many albums?")
+    assert result.rows == [[347]] and result.trace.model == "gemma3-270m"
+    assert "asked gemma3-270m instead" in result.trace.notes[0]
+    dlg = window.open_settings()
+    assert dlg.fallback_model.currentData() == "gemma3-270m"
+    window.ws.save_settings({**window.ws.settings(), "ask": {**window.ws.settings()["ask"], "fallback_model": "removed-model"}})
+    assert window.open_settings().fallback_model.currentData() == ""  # a name no longer registered shows as none

@@ -178,13 +178,14 @@ def test_as_ask_measures_with_the_saved_settings_as_levers(tmp_path):
     from engine.settings import AskSettings, save_settings
     from engine.workspace import Workspace
 
-    save_settings(Workspace(tmp_path / "ws"), AskSettings(failure_samples=2, rag_fallback=False))
+    save_settings(Workspace(tmp_path / "ws"), AskSettings(failure_samples=2, rag_fallback=False, fallback_model="smollm2-135m"))
     run_eval("--dataset", str(SHARED / "chinook/spider_chinook_questions.json"), "--db", f"sqlite:///{CHINOOK}",
              "--mode", "ft", "--limit", "1", "--workspace", str(tmp_path / "ws"), "--threads", "1",
              "--as-ask", "--lever", "skeleton_samples=0", "--json", str(tmp_path / "r.json"))
     levers = json.loads((tmp_path / "r.json").read_text())["levers"]
     assert levers["mode"] == "auto" and levers["failure_samples"] == 2 and levers["rag_fallback"] is False
     assert levers["skeleton_samples"] == 0  # an explicit --lever wins over the settings
+    assert levers["fallback_model"] == "smollm2-135m"  # recorded by name, loaded beside the answering model
 
 
 def test_questions_whose_gold_finds_nothing_are_flagged_and_reported_apart(tmp_path):
