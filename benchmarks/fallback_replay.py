@@ -7,7 +7,7 @@ final answer fails or returns nothing (only NULLs), and keeps the second answer 
 models answer each question deterministically (greedy, then fixed-seed samples), so the second
 model's answer is the one its own evaluation recorded: replaying both files through today's checks
 (`GoldChecker`, as `replay.py` does) gives exactly what a live run with the lever would score,
-without running either model. Prints a table, writes JSON beside PRIMARY.
+without running either model. Prints a table, writes JSON (--json, or beside PRIMARY).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def main() -> int:
     ap.add_argument("--dataset", choices=list(SETS))
     ap.add_argument("--workspace", type=Path, default=ROOT / ".cache" / "bench-ws")
     ap.add_argument("--show", choices=["gained", "lost", "asked"])
+    ap.add_argument("--json", type=Path, default=None, help="where to write the summary (default: beside PRIMARY, named after both)")
     args = ap.parse_args()
     rows = combine(args.primary, args.fallback, args.dataset or guess_set(args.primary), args.workspace)
     n = len(rows)
@@ -70,7 +71,7 @@ def main() -> int:
               f"\n  {'used' if r['used'] else 'not used'}; first {'right' if r['primary'] else 'wrong'}, fallback {'right' if r['fallback'] else 'wrong'}")
     print(f"{'answers':<9}{'primary':>9}{'fallback':>10}{'asked':>7}{'used':>6}{'combined':>10}{'gained':>8}{'lost':>6}")
     print(f"{n:<9}{total['primary']:>9}{total['fallback']:>10}{total['asked']:>7}{total['used']:>6}{total['combined']:>10}{len(gained):>8}{len(lost):>6}")
-    out = args.primary.with_name(args.primary.stem + "_fallback.json")
+    out = args.json or args.primary.with_name(f"{args.primary.stem}__fallback__{args.fallback.stem.removeprefix('accuracy_')}.json")
     out.write_text(json.dumps({"primary": args.primary.name, "fallback": args.fallback.name, "total": n, **total,
                                "gained": [r["index"] for r in gained], "lost": [r["index"] for r in lost]}, indent=1))
     print(f"EX: {total['combined'] / n:.3f} ({total['combined']}/{n})")
