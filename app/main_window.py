@@ -486,6 +486,8 @@ class MainWindow(QMainWindow):
         if result.ok:
             self.conversation.append((result.question, result.sql))
             self._show_rows(result.columns, result.rows, result.truncated, result.trace.timings.get("total", 0))
+            if self.model is not None and result.trace.model not in ("", self.model.name):
+                self.show_info(f"{self.message.text()} — answered by the fallback model {result.trace.model} (see the Trace tab)")
             self.tabs.setCurrentIndex(0)
         else:
             self.results.set_result([], [])

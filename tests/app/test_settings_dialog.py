@@ -55,6 +55,8 @@ def test_the_fallback_model_is_chosen_in_the_dialog_and_asked_when_the_answer_is
     result = ask(qtbot, window, "How many albums?")
     assert result.rows == [[347]] and result.trace.model == "gemma3-270m"
     assert "asked gemma3-270m instead" in result.trace.notes[0]
+    assert window.message.text().startswith("1 rows in ")
+    assert window.message.text().endswith("answered by the fallback model gemma3-270m (see the Trace tab)")
     dlg = window.open_settings()
     assert dlg.fallback_model.currentData() == "gemma3-270m"
     window.ws.save_settings({**window.ws.settings(), "ask": {**window.ws.settings()["ask"], "fallback_model": "removed-model"}})
