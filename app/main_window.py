@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.session = None
         self.model = None
+        self.fallback = None  # the fallback model, loaded only when an answer comes up empty
         self.last: AskResult | None = None
         self.conversation: list[tuple[str, str]] = []
         self.setWindowTitle("sqlsage — ask your database")
@@ -468,8 +469,8 @@ class MainWindow(QMainWindow):
 
         def work(report):
             self.model = load_model(self.registry, self.registry.active(), n_threads=settings.threads, n_ctx=settings.context_size)
-            fallback = load_fallback(self.registry, settings, self.model)
-            return ask(question, session, self.model, settings.options(history=history, fallback_model=fallback), on_token=report)
+            self.fallback = load_fallback(self.registry, settings, self.model)
+            return ask(question, session, self.model, settings.options(history=history, fallback_model=self.fallback), on_token=report)
 
         self.tasks.start(work, self._answered, self._failed, self._token)
 
@@ -518,8 +519,9 @@ class MainWindow(QMainWindow):
         self.cancel_btn.setEnabled(busy)
 
     def cancel(self) -> None:
-        if self.model is not None:
-            self.model.cancel()
+        for model in (self.model, self.fallback):
+            if model is not None:
+                model.cancel()
         if self.session is not None:
             self.session.db.cancel()
         self.status("Cancelling…")

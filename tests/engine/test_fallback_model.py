@@ -65,10 +65,29 @@ def test_a_refusal_or_a_cancel_is_final(chinook_url, workspace):
 
 def test_the_setting_names_a_model_and_unknown_names_are_refused(workspace):
     s = parse_assignment(AskSettings(), "fallback_model=gemma3-270m")
-    assert s.fallback_model == "gemma3-270m" and AskSettings().fallback_model == ""
+    assert s.fallback_model == "gemma3-270m" and AskSettings().fallback_model == "gemma3-270m-sql"  # the bundled fine-tune
+    assert parse_assignment(AskSettings(), "fallback_model=").fallback_model == ""  # off
     out = subprocess.run([sys.executable, "-m", "engine.cli", "settings", "set", "fallback_model=no-such-model",
                           "--workspace", str(workspace.root)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "No model named 'no-such-model'" in out.stderr
+
+
+def test_the_fallback_loads_only_when_asked_and_one_that_cannot_load_leaves_the_first_answer(chinook_url, workspace, tmp_path):
+    from engine.llm.loader import LazyModel, load_fallback
+
+    reg = ModelRegistry(workspace.models_dir)
+    assert load_fallback(reg, AskSettings(fallback_model=""), None) is None
+    assert load_fallback(reg, AskSettings(fallback_model="smollm2-135m-sql"), Named("smollm2-135m-sql", [])) is None  # itself
+    lazy = load_fallback(reg, AskSettings(), Named("smollm2-135m-sql", []))
+    assert isinstance(lazy, LazyModel) and lazy.name == "gemma3-270m-sql" and lazy.prompt_style == "plain"
+    assert lazy._model is None  # nothing loaded until an answer comes up empty
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF but not really")
+    broken = LazyModel(reg, str(bad))
+    session = open_session(workspace, chinook_url)
+    res = ask("Albums called x?", session, Named("first", [" Title FROM Album WHERE Title = 'x'"]), _opts(broken))
+    assert res.ok and res.rows == [] and res.trace.model == "first"
+    assert any("could not be loaded" in n and "choose another in Settings" in n for n in res.trace.notes)
 
 
 def test_two_models_stay_loaded_and_a_third_evicts_the_oldest(workspace):
