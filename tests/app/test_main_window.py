@@ -23,6 +23,8 @@ def window(qtbot, workspace, chinook_url):
 def scripted(monkeypatch):
     model = ScriptedModel([])
     monkeypatch.setattr(loader, "load_model", lambda *a, **k: model)
+    # one scripted model answers; the fallback model's wiring has its own test (test_settings_dialog)
+    monkeypatch.setattr(loader, "load_fallback", lambda *a, **k: None)
     return model
 
 
