@@ -56,9 +56,9 @@ def main() -> int:
         session = open_session(ws, url)
         index_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        model = load_model(ModelRegistry(ws.models_dir), args.model)
-        load_s = time.perf_counter() - t0
         registry = ModelRegistry(ws.models_dir)
+        model = load_model(registry, args.model)
+        load_s = time.perf_counter() - t0
         fallback = load_fallback(registry, AskSettings(), model)  # loaded only if an answer comes up empty
         opts = apply_levers(AskSettings().options(mode=args.mode, fallback_model=fallback), levers, registry)  # what `sqlsage ask` uses
         if args.grammar:

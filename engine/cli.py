@@ -52,11 +52,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             setattr(settings, name, getattr(args, flag))
     settings.constrained_decoding = settings.constrained_decoding or args.grammar
     session = open_session(ws, args.db, progress=None if args.json else _progress("indexing"))
-    model = load_model(
-        ModelRegistry(ws.models_dir), args.model, server_url=args.server,
-        n_threads=settings.threads, n_ctx=settings.context_size,
-    )
     registry = ModelRegistry(ws.models_dir)
+    model = load_model(registry, args.model, server_url=args.server, n_threads=settings.threads, n_ctx=settings.context_size)
     options = settings.check().options(mode=args.mode, fallback_model=load_fallback(registry, settings, model))
     result = ask(args.question, session, model, options)
     ws.append_jsonl(args.db, "history.jsonl", {"question": args.question, "sql": result.sql, "error": result.error})

@@ -98,7 +98,8 @@ def ask(
     model.begin()
     opts = options or AskOptions()
     result, final = _answer(question, session, model, opts, on_token)
-    if opts.fallback_model is not None and opts.fallback_model is not model and not final and _came_up_empty(result):
+    fallback = opts.fallback_model
+    if fallback is not None and fallback.name != model.name and not final and _came_up_empty(result):
         result = _ask_fallback_model(question, session, opts, on_token, result)
     return result
 
@@ -121,16 +122,19 @@ def _ask_fallback_model(question, session, opts, on_token, first: AskResult) -> 
     why = f"error: {first.error}" if first.error else "no rows"
     if final or _came_up_empty(second):
         first.trace.notes.append(f"{first.trace.model}'s answer gave {why}; {fallback.name} did no better, so its answer was not used.")
-        first.trace.attempts += second.trace.attempts
-        for stage, seconds in second.trace.timings.items():
-            first.trace.add_time(stage, seconds)
+        _join_passes(first.trace, first.trace, second.trace)
         return first
-    t = second.trace
-    t.notes = [f"{first.trace.model}'s answer gave {why}; asked {fallback.name} instead."] + t.notes
-    t.attempts = first.trace.attempts + t.attempts
-    for stage, seconds in first.trace.timings.items():
-        t.add_time(stage, seconds)
+    second.trace.notes = [f"{first.trace.model}'s answer gave {why}; asked {fallback.name} instead."] + second.trace.notes
+    _join_passes(second.trace, first.trace, second.trace)
     return second
+
+
+def _join_passes(kept: Trace, first: Trace, second: Trace) -> None:
+    """The kept pass's trace (one of the two) gets both passes' attempts, in order, and their summed stage times."""
+    other = second if kept is first else first
+    kept.attempts = first.attempts + second.attempts
+    for stage, seconds in other.timings.items():
+        kept.add_time(stage, seconds)
 
 
 def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, on_token) -> tuple[AskResult, bool]:
@@ -191,10 +195,8 @@ def _ask_again_with_retrieval(question, session, model, opts, on_token, first: T
     second, final = _answer(question, session, model, replace(opts, mode="rag", rag_fallback=False), on_token)
     t = second.trace
     t.mode = "zero-shot, then rag"
-    t.attempts = first.attempts + t.attempts
     t.notes = ["The whole-schema answer failed; asked again with retrieved tables and examples."] + t.notes
-    for stage, seconds in first.timings.items():
-        t.add_time(stage, seconds)
+    _join_passes(t, first, t)
     t.timings["total"] = time.perf_counter() - start
     return second, final
 

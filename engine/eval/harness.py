@@ -322,14 +322,14 @@ def parse_levers(assignments: list[str]) -> dict:
 
 
 def apply_levers(opts: AskOptions, levers: dict, registry: ModelRegistry | None = None, threads: int | None = None) -> AskOptions:
-    """Set the levers on opts; a fallback model is loaded (once per process) from the registry."""
+    """Set the levers on opts; a fallback model comes from the registry and loads, as in `ask`, only when first asked."""
     for key, value in levers.items():
         if key == "fallback_model":
             if value and registry is None:
                 raise DatasetError("the fallback_model lever needs the model registry")
-            from engine.llm.loader import load_model
+            from engine.llm.loader import LazyModel
 
-            opts.fallback_model = load_model(registry, value, n_threads=threads) if value else None
+            opts.fallback_model = LazyModel(registry, value, n_threads=threads) if value else None
         elif key == "grammar":
             from engine.sql.grammar import schema_grammar
 

@@ -54,7 +54,7 @@ def load_fallback(registry: ModelRegistry, settings, primary) -> LazyModel | Non
     loaded only when first asked; None when the setting is off or names the primary itself.
     An unknown name is refused here, before the question is asked."""
     name = settings.fallback_model
-    if not name or name == getattr(primary, "name", None):
+    if not name or name == primary.name:
         return None
     return LazyModel(registry, name, n_threads=settings.threads, n_ctx=settings.context_size)
 
