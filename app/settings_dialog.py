@@ -81,6 +81,10 @@ class SettingsDialog(QDialog):
         self.fallback_model.setToolTip("When the active model's answer fails or finds no rows, ask this model the whole "
                                        "question again and show its answer if it finds rows (it stays loaded: more memory)")
         self._show_fallback_model(s.fallback_model)
+        self.when_lacking = QCheckBox("Also ask the fallback model when the answer lacks what the question asks for")
+        self.when_lacking.setToolTip("An answer without the COUNT that 'how many' asks for, or without a column the question "
+                                     "names, is asked of the fallback model too; its answer is shown if it has rows and lacks less")
+        self.when_lacking.setChecked(s.fallback_when_lacking)
         form.addRow("CPU threads", self.threads)
         form.addRow("Context size (tokens)", self.context_size)
         form.addRow("Temperature", self.temperature)
@@ -97,6 +101,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.literals)
         form.addRow(self.fallback)
         form.addRow("Fallback model", self.fallback_model)
+        form.addRow(self.when_lacking)
         note = QLabel("Threads and context size reload the model on the next question. "
                       "Measured on this kind of laptop with the bundled fine-tune: constrained decoding answers "
                       "2 fewer of 84 Chinook questions at 4× the time, so it is off by default.")
@@ -117,7 +122,7 @@ class SettingsDialog(QDialog):
             literal_linking=self.literals.isChecked(),
             rag_fallback=self.fallback.isChecked(), skeleton_samples=self.shape.value(),
             resample_empty=self.empty.isChecked(), resample_unread=self.unread.isChecked(), failure_samples=self.failed.value(),
-            fallback_model=self.fallback_model.currentData(),
+            fallback_model=self.fallback_model.currentData(), fallback_when_lacking=self.when_lacking.isChecked(),
         )
 
     def show_values(self, s: AskSettings) -> None:
@@ -137,6 +142,7 @@ class SettingsDialog(QDialog):
         self.unread.setChecked(s.resample_unread)
         self.failed.setValue(s.failure_samples)
         self._show_fallback_model(s.fallback_model)
+        self.when_lacking.setChecked(s.fallback_when_lacking)
 
     def _show_fallback_model(self, name: str) -> None:
         """A saved name the registry no longer has (a removed fine-tune) shows as none."""

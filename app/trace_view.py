@@ -22,6 +22,8 @@ def trace_html(result: AskResult) -> str:
     if t.examples:
         rows = "".join(f"<li>{esc(e['question'])}<br><code>{esc(e['sql'])}</code> ({e['score']:.3f})</li>" for e in t.examples)
         parts.append(f"<h4>Retrieved examples</h4><ul>{rows}</ul>")
+    if t.lacks:
+        parts.append("<p><b>The answer lacks what the question asks for:</b> " + esc("; ".join(t.lacks)) + "</p>")
     if t.notes:
         parts.append("<h4>Notes</h4><ul>" + "".join(f"<li>{esc(n)}</li>" for n in t.notes) + "</ul>")
     for i, a in enumerate(t.attempts, 1):

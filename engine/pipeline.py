@@ -21,8 +21,7 @@ from engine.retrieval.retrieve import RetrievalSettings, Retrieved, ScoredItem, 
 from engine.session import Session
 from engine.sql.errors import SqlRejected
 from engine.sql.extract import extract_sql
-from engine.sql.named_columns import unread_columns
-from engine.sql.skeleton import missing_parts
+from engine.sql.lacks import lacks, missing_part_texts, unread_column_texts
 from engine.sql.validate import check_sql
 
 MODES = ("zero-shot", "rag")
@@ -72,6 +71,10 @@ class AskOptions:
     # a second model asked the whole question again when this one's final answer fails or returns
     # nothing (only NULLs): two small models fail on different questions (engine.settings has the figures)
     fallback_model: SqlModel | None = None
+    # with a fallback model: an answer that runs but still lacks what the question's words ask for
+    # (trace.lacks: a COUNT for "how many", a column the question spells) is asked of it too, and
+    # its answer is kept if it has rows and lacks less (engine.settings has the figures)
+    fallback_when_lacking: bool = False
 
 
 class _Stopwatch:
@@ -99,7 +102,7 @@ def ask(
     opts = options or AskOptions()
     result, final = _answer(question, session, model, opts, on_token)
     fallback = opts.fallback_model
-    if fallback is not None and fallback.name != model.name and not final and _came_up_empty(result):
+    if fallback is not None and fallback.name != model.name and not final and _wants_second_model(result, opts):
         result = _ask_fallback_model(question, session, opts, on_token, result)
     return result
 
@@ -109,9 +112,14 @@ def _came_up_empty(result: AskResult) -> bool:
     return bool(result.error) or returns_nothing(result.rows)
 
 
+def _wants_second_model(result: AskResult, opts: AskOptions) -> bool:
+    return _came_up_empty(result) or (opts.fallback_when_lacking and bool(result.trace.lacks))
+
+
 def _ask_fallback_model(question, session, opts, on_token, first: AskResult) -> AskResult:
-    """The fallback model's answer if it has rows; the first answer otherwise. Either way the
-    trace keeps both models' attempts, so the user sees why the answer came from where it did."""
+    """The fallback model's answer if it has rows (and, for a first answer that has rows but lacks
+    parts, if it lacks fewer); the first answer otherwise. Either way the trace keeps both models'
+    attempts, so the user sees why the answer came from where it did."""
     fallback = opts.fallback_model
     try:
         fallback.begin()  # loads a LazyModel
@@ -119,12 +127,17 @@ def _ask_fallback_model(question, session, opts, on_token, first: AskResult) -> 
         first.trace.notes.append(f"The fallback model {fallback.name} could not be loaded ({exc}); choose another in Settings.")
         return first
     second, final = _answer(question, session, fallback, replace(opts, fallback_model=None), on_token)
-    why = f"error: {first.error}" if first.error else "no rows"
-    if final or _came_up_empty(second):
-        first.trace.notes.append(f"{first.trace.model}'s answer gave {why}; {fallback.name} did no better, so its answer was not used.")
+    better = not final and not _came_up_empty(second)
+    if _came_up_empty(first):
+        why, instead = (f"gave error: {first.error}" if first.error else "gave no rows"), "instead"
+    else:
+        why, instead = f"lacks {', '.join(first.trace.lacks)}", "too"
+        better = better and len(second.trace.lacks) < len(first.trace.lacks)
+    if not better:
+        first.trace.notes.append(f"{first.trace.model}'s answer {why}; {fallback.name} did no better, so its answer was not used.")
         _join_passes(first.trace, first.trace, second.trace)
         return first
-    second.trace.notes = [f"{first.trace.model}'s answer gave {why}; asked {fallback.name} instead."] + second.trace.notes
+    second.trace.notes = [f"{first.trace.model}'s answer {why}; asked {fallback.name} {instead}."] + second.trace.notes
     _join_passes(second.trace, first.trace, second.trace)
     return second
 
@@ -186,6 +199,8 @@ def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, 
     result.sql, result.error = outcome.sql, outcome.error
     if outcome.rows is not None:
         result.columns, result.rows, result.truncated = outcome.rows.columns, outcome.rows.rows, outcome.rows.truncated
+    if outcome.ok:
+        trace.lacks = lacks(question, outcome.sql, catalog, outcome.model_sql)  # whatever the resampling levers
     trace.timings["total"] = time.perf_counter() - start
     return result, outcome.final
 
@@ -311,11 +326,11 @@ def _most_agreed(outcomes: list[_Outcome]) -> _Outcome:
 
 def _shortfalls(question: str, o: _Outcome, session: Session, opts: AskOptions) -> list[str]:
     """What a running answer lacks: parts the question's words ask for, and rows if it has none."""
-    out = [f"{c.needs} ({c.name})" for c in missing_parts(question, o.model_sql, session.catalog.dialect)]
+    out = missing_part_texts(question, o.model_sql, session.catalog.dialect)
     if opts.resample_empty and returns_nothing(o.rows.rows):
         out.append("any rows (the result was empty)")
     if opts.resample_unread:
-        out += [f"the column {c} the question names" for c in unread_columns(question, o.sql, session.catalog, session.catalog.dialect)]
+        out += unread_column_texts(question, o.sql, session.catalog)
     return out
 
 

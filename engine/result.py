@@ -24,6 +24,7 @@ class Trace:
     prompt: str = ""
     attempts: list[Attempt] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (summed over repairs)
+    lacks: list[str] = field(default_factory=list)  # what the answer lacks that the question's words ask for
 
     def add_time(self, stage: str, seconds: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + seconds

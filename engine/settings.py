@@ -61,6 +61,11 @@ class AskSettings:
     # Measured (session 19, exact replay of both models' recorded answers): Spider dev sample 200
     # 102 -> 106, Chinook 58 -> 60, held-out Sakila 36 -> 38 of 82; asked on ~10 % of questions
     fallback_model: str = "gemma3-270m-sql"
+    # with a fallback model: an answer that runs but lacks what the question's words ask for (a COUNT
+    # for "how many", a column the question spells: AskResult.trace.lacks) is asked of it too, and its
+    # answer is kept if it has rows and lacks fewer parts.
+    # Measured (session 20, exact replay): see benchmarks/README.md
+    fallback_when_lacking: bool = True
 
     def check(self) -> AskSettings:
         """Refuse values that would break an ask, with what range is allowed."""
@@ -87,7 +92,7 @@ class AskSettings:
             generation=GenerationSettings(temperature=self.temperature), candidates=self.candidates,
             column_linking=self.column_linking, literal_linking=self.literal_linking, rag_fallback=self.rag_fallback,
             skeleton_samples=self.skeleton_samples, resample_empty=self.resample_empty, resample_unread=self.resample_unread,
-            failure_samples=self.failure_samples,
+            failure_samples=self.failure_samples, fallback_when_lacking=self.fallback_when_lacking,
         )
         if self.constrained_decoding:
             from engine.sql.grammar import schema_grammar

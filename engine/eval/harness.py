@@ -285,6 +285,7 @@ LEVERS = {
     "k_examples": int,  # retrieved few-shot examples (rag modes)
     "k_tables": int,  # retrieved tables (rag modes)
     "fallback_model": str,  # a second model asked again when the first one's answer fails or is empty ("" = none)
+    "fallback_when_lacking": bool,  # with fallback_model: also when the answer runs but lacks what the question asks for
 }
 
 
@@ -302,7 +303,7 @@ def parse_levers(assignments: list[str]) -> dict:
     for text in assignments:
         key, _, raw = text.partition("=")
         key = key.strip().replace("-", "_")
-        if key not in LEVERS or not raw:
+        if key not in LEVERS or not (raw or key == "fallback_model"):  # fallback_model= : none
             raise DatasetError(f"--lever {text!r}: expected KEY=VALUE with KEY one of {', '.join(LEVERS)}")
         kind = LEVERS[key]
         if kind is bool:

@@ -21,12 +21,15 @@ def test_settings_dialog_saves_what_the_next_ask_uses(qtbot, window, scripted): 
     dlg.failed.setValue(2)
     assert dlg.literals.isChecked()  # on by default
     dlg.literals.setChecked(False)
+    assert dlg.when_lacking.isChecked()  # on by default
+    dlg.when_lacking.setChecked(False)
     dlg.save()
     s = load_settings(window.ws)
     assert (s.row_cap, s.repair_attempts, s.constrained_decoding, s.rag_fallback, s.skeleton_samples) == (7, 0, True, False, 3)
     assert s.options().skeleton_samples == 3 and not s.resample_empty and not s.options().resample_empty
     assert s.failure_samples == 2 and s.options().failure_samples == 2
     assert not s.literal_linking and not s.options().literal_linking
+    assert not s.fallback_when_lacking and not s.options().fallback_when_lacking
     scripted.outputs = [" Name FROM Track"]
     result = ask(qtbot, window, "List all track names")
     assert result.ok and window.results.rowCount() == 7 and result.truncated

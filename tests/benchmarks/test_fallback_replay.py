@@ -29,3 +29,16 @@ def test_the_fallback_answer_counts_only_when_the_first_is_empty_or_fails(tmp_pa
     swapped = {r["index"]: r for r in combine(second, first, "chinook", tmp_path / "ws")}
     assert swapped[other.index]["asked"] and swapped[other.index]["combined"]  # an error asks; the fallback's rows win
     assert swapped[albums.index]["combined"] and not swapped[albums.index]["asked"]
+
+
+def test_when_lacking_a_first_answer_with_rows_is_replaced_only_by_one_lacking_less(tmp_path):
+    need_shared("chinook", "spider_chinook_questions.json")
+    checker = GoldChecker("chinook", tmp_path / "ws")
+    albums = next(i for i in checker.items.values() if i.gold[0].upper() == "SELECT COUNT(*) FROM ALBUM")
+    checker.close()
+    first = _result(tmp_path / "a.json", {albums.index: "SELECT Title FROM Album"})  # rows, but no COUNT
+    for second_sql, used in (("SELECT COUNT(*) FROM Album", True), ("SELECT AlbumId FROM Album", False)):
+        second = _result(tmp_path / "b.json", {albums.index: second_sql})
+        assert not combine(first, second, "chinook", tmp_path / "ws")[0]["asked"]  # the lever off
+        row = combine(first, second, "chinook", tmp_path / "ws", when_lacking=True)[0]
+        assert row["asked"] and row["used"] == used and row["combined"] == used

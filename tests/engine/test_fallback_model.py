@@ -53,6 +53,23 @@ def test_the_first_answer_stays_when_the_fallback_does_no_better(chinook_url, wo
     assert any("second did no better" in n for n in res.trace.notes) and len(res.trace.attempts) == 2
 
 
+def test_an_answer_lacking_what_the_question_asks_is_asked_again_when_the_lever_is_on(chinook_url, workspace):
+    session = open_session(workspace, chinook_url)
+    lacking = " Title FROM Album"  # rows, but no COUNT for "how many"
+    res = ask("How many albums?", session, Named("first", [lacking]), _opts(Named("second", [" COUNT(*) FROM Album"])))
+    assert res.trace.model == "first" and res.trace.lacks == ["COUNT(…) (count)"]  # off: the trace says, nothing more
+    second = Named("second", [" COUNT(*) FROM Album"])
+    opts = AskOptions(max_repairs=0, fallback_model=second, fallback_when_lacking=True)
+    res = ask("How many albums?", session, Named("first", [lacking]), opts)
+    assert res.rows == [[347]] and res.trace.model == "second" and res.trace.lacks == []
+    assert res.trace.notes[0] == "first's answer lacks COUNT(…) (count); asked second too."
+    no_better = Named("second", [" AlbumId FROM Album"])  # lacks the same: the first answer stays
+    res = ask("How many albums?", session, Named("first", [lacking]),
+              AskOptions(max_repairs=0, fallback_model=no_better, fallback_when_lacking=True))
+    assert res.trace.model == "first" and len(res.rows) == 347 and len(no_better.prompts) == 1
+    assert any("second did no better" in n for n in res.trace.notes) and len(res.trace.attempts) == 2
+
+
 def test_a_refusal_or_a_cancel_is_final(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
     second = Named("second", [" COUNT(*) FROM Album"])
@@ -67,6 +84,8 @@ def test_the_setting_names_a_model_and_unknown_names_are_refused(workspace):
     s = parse_assignment(AskSettings(), "fallback_model=gemma3-270m")
     assert s.fallback_model == "gemma3-270m" and AskSettings().fallback_model == "gemma3-270m-sql"  # the bundled fine-tune
     assert parse_assignment(AskSettings(), "fallback_model=").fallback_model == ""  # off
+    assert AskSettings().options().fallback_when_lacking  # on by default (measured)
+    assert not parse_assignment(AskSettings(), "fallback_when_lacking=off").options().fallback_when_lacking
     out = subprocess.run([sys.executable, "-m", "engine.cli", "settings", "set", "fallback_model=no-such-model",
                           "--workspace", str(workspace.root)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "No model named 'no-such-model'" in out.stderr

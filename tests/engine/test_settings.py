@@ -63,5 +63,6 @@ def test_eval_levers_share_the_on_off_parser():
     with pytest.raises(DatasetError, match="grammar is on/off"):
         parse_levers(["grammar=maybe"])
     assert parse_levers(["mode=auto"]) == {"mode": "auto"}
+    assert parse_levers(["fallback_model=", "fallback_model=off"]) == {"fallback_model": ""}  # both: none
     with pytest.raises(DatasetError, match="mode is auto, zero-shot or rag"):
         parse_levers(["mode=whole"])

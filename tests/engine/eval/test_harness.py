@@ -186,6 +186,7 @@ def test_as_ask_measures_with_the_saved_settings_as_levers(tmp_path):
     assert levers["mode"] == "auto" and levers["failure_samples"] == 2 and levers["rag_fallback"] is False
     assert levers["skeleton_samples"] == 0  # an explicit --lever wins over the settings
     assert levers["fallback_model"] == "smollm2-135m"  # recorded by name, loaded beside the answering model
+    assert levers["fallback_when_lacking"] is True  # the default setting, read off the options it makes
 
 
 def test_questions_whose_gold_finds_nothing_are_flagged_and_reported_apart(tmp_path):
