@@ -56,6 +56,7 @@ def main(out: Path) -> None:
 
     sd = SettingsDialog(ws)
     sd.show()
+    sd.resize(sd.sizeHint())  # the offscreen screen is 600 px high: Qt caps a new window to it
     app.processEvents()
     sd.grab().save(str(out / "settings_dialog.png"))
 
