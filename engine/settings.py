@@ -64,7 +64,9 @@ class AskSettings:
     # with a fallback model: an answer that runs but lacks what the question's words ask for (a COUNT
     # for "how many", a column the question spells: AskResult.trace.lacks) is asked of it too, and its
     # answer is kept if it has rows and lacks fewer parts.
-    # Measured (session 20, exact replay): see benchmarks/README.md
+    # Measured (session 20, exact replay of both models' recorded answers): Spider dev sample 200
+    # 106 -> 108, Chinook 60 -> 60, held-out Sakila 38 -> 42 of 82, defog 33 -> 33 of 210; asked on
+    # 26 % of Spider questions (the median Chinook question still is not)
     fallback_when_lacking: bool = True
 
     def check(self) -> AskSettings:
