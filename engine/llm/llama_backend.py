@@ -46,6 +46,10 @@ class LlamaModel:
                 model_path=str(path),
                 n_ctx=n_ctx,
                 n_threads=n_threads or 2,
+                # llama-cpp-python's default for prompt batches is every core: with `--threads 1` evaluations
+                # side by side, each process then ran two threads whose spin-waits starved the others
+                # (a 17-token prompt suffix took 0.6–8 s instead of 0.2 s)
+                n_threads_batch=n_threads or 2,
                 n_batch=512,
                 verbose=False,
                 lora_path=str(lora_path) if lora_path else None,

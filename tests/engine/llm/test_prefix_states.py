@@ -57,3 +57,10 @@ def test_an_incompatible_llama_object_switches_snapshots_off():
     assert not states.enabled
     states.remember(10_000)  # no error, nothing saved
     assert states.nbytes == 0
+
+
+def test_the_thread_setting_bounds_prompt_batches_too(smol_path):
+    """`--threads 1` evaluations side by side: llama-cpp-python's default batch threads (every core)
+    made each process spin two threads, and a short prompt suffix took up to 40× longer."""
+    one = LlamaModel(smol_path, name="one", prompt_style="plain", n_ctx=512, n_threads=1)
+    assert (one.llm.n_threads, one.llm.n_threads_batch) == (1, 1)
