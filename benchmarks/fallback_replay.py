@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import SETS  # noqa: E402
 from benchmarks.gold_check import GoldChecker, Scored  # noqa: E402
 from benchmarks.replay import guess_set  # noqa: E402
-from engine.pipeline import returns_nothing  # noqa: E402
+from engine.pipeline import asks_fallback, keeps_fallback, returns_nothing  # noqa: E402
 from engine.sql.lacks import lacks  # noqa: E402
 
 
@@ -48,13 +48,13 @@ def combine(primary: Path, fallback: Path, set_name: str, workspace: Path, when_
         if other is None:
             raise SystemExit(f"{fallback.name} has no answer for #{rec['index']}: evaluate the same questions")
         b = checker.score(other["sql"], it)
-        asked = came_up_empty(a)
-        used = asked and not came_up_empty(b)
-        if when_lacking and not asked:
+        empty_a, empty_b = came_up_empty(a), came_up_empty(b)
+        lacks_a = lacks_b = []
+        if when_lacking and not empty_a:  # what the live answer's trace.lacks holds (an empty answer's is not read)
             catalog = checker.session(it).catalog
-            short_a = len(lacks(it.question, a.sql, catalog))
-            asked = short_a > 0
-            used = asked and not came_up_empty(b) and len(lacks(it.question, b.sql, catalog)) < short_a
+            lacks_a, lacks_b = lacks(it.question, a.sql, catalog), lacks(it.question, b.sql, catalog)
+        asked = asks_fallback(empty_a, lacks_a, when_lacking)
+        used = asked and keeps_fallback(empty_a, lacks_a, empty_b, lacks_b)
         out.append({"index": it.index, "db_id": it.db_id, "question": it.question, "primary": a.correct, "fallback": b.correct,
                     "asked": asked, "used": used, "combined": b.correct if used else a.correct, "sql": a.sql, "fallback_sql": b.sql})
     checker.close()

@@ -113,7 +113,19 @@ def _came_up_empty(result: AskResult) -> bool:
 
 
 def _wants_second_model(result: AskResult, opts: AskOptions) -> bool:
-    return _came_up_empty(result) or (opts.fallback_when_lacking and bool(result.trace.lacks))
+    return asks_fallback(_came_up_empty(result), result.trace.lacks, opts.fallback_when_lacking)
+
+
+def asks_fallback(empty: bool, lacking: list[str], when_lacking: bool) -> bool:
+    """Whether a final answer goes to the fallback model: an error or no rows, or (with
+    fallback_when_lacking) rows that lack what the question asks for. The replay decides with it too."""
+    return empty or (when_lacking and bool(lacking))
+
+
+def keeps_fallback(first_empty: bool, first_lacking: list[str], second_empty: bool, second_lacking: list[str]) -> bool:
+    """Whether the fallback's answer replaces the first: it has rows and, when the first had rows
+    too, it lacks fewer parts. The replay decides with it too."""
+    return not second_empty and (first_empty or len(second_lacking) < len(first_lacking))
 
 
 def _ask_fallback_model(question, session, opts, on_token, first: AskResult) -> AskResult:
@@ -127,13 +139,12 @@ def _ask_fallback_model(question, session, opts, on_token, first: AskResult) -> 
         first.trace.notes.append(f"The fallback model {fallback.name} could not be loaded ({exc}); choose another in Settings.")
         return first
     second, final = _answer(question, session, fallback, replace(opts, fallback_model=None), on_token)
-    better = not final and not _came_up_empty(second)
-    if _came_up_empty(first):
+    first_empty = _came_up_empty(first)
+    if first_empty:
         why, instead = (f"gave error: {first.error}" if first.error else "gave no rows"), "instead"
     else:
         why, instead = f"lacks {', '.join(first.trace.lacks)}", "too"
-        better = better and len(second.trace.lacks) < len(first.trace.lacks)
-    if not better:
+    if final or not keeps_fallback(first_empty, first.trace.lacks, _came_up_empty(second), second.trace.lacks):
         first.trace.notes.append(f"{first.trace.model}'s answer {why}; {fallback.name} did no better, so its answer was not used.")
         _join_passes(first.trace, first.trace, second.trace)
         return first
