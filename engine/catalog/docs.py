@@ -33,8 +33,7 @@ def import_docs(path: Path, catalog: SchemaCatalog) -> DocsImport:
             raise ValueError(f"{path.name} is not valid JSON ({exc}).") from exc
         meta = data.get("table_metadata", data) if isinstance(data, dict) else {}
         rows = [(t, c.get("column_name", ""), c.get("column_description", "")) for t, cols in meta.items() if isinstance(cols, list) for c in cols]
-        for note in data.get("glossary", []) if isinstance(data, dict) else []:
-            out.notes.append(str(note))
+        out.notes += glossary_notes(data.get("glossary", []) if isinstance(data, dict) else [])
     elif suffix == ".csv":
         reader = list(csv.DictReader(text.splitlines()))
         if reader and not {"table", "description"} <= set(reader[0]):
@@ -63,6 +62,16 @@ def import_docs(path: Path, catalog: SchemaCatalog) -> DocsImport:
         out.described += 1
     catalog.notes.extend(out.notes)
     return out
+
+
+def glossary_notes(glossary) -> list[str]:
+    """defog's glossary is one string of "- " bullet lines (a list in other files): one note per
+    bullet, so retrieval can pick the business term a question needs, never a single character."""
+    if isinstance(glossary, str):
+        items = [line.strip().removeprefix("- ").removeprefix("* ").strip() for line in glossary.splitlines()]
+    else:
+        items = [str(g).strip() for g in glossary or []]
+    return [i for i in items if i]
 
 
 def chunk_markdown(text: str, max_chars: int = 600) -> list[str]:

@@ -30,6 +30,15 @@ def test_offline_ddl_docs_and_examples(workspace, tmp_path):
     assert idx.search("how many authors", "example", k=1)[0].entry.payload["sql"].upper().startswith("SELECT COUNT")
 
 
+def test_a_defog_glossary_string_becomes_one_note_per_bullet(workspace):
+    need_shared("defog", "broker")
+    s = run_import(workspace, ddl=[SHARED / "defog/broker/broker.sql"], name="broker", docs=[SHARED / "defog/broker/broker.json"])
+    cat = SchemaCatalog.load(workspace.catalog_path(offline_url("broker")))
+    assert s.notes == len(cat.notes) >= 5  # before the fix: one note per character of the glossary text
+    assert "sbTicker can be joined to sbDailyPrice on sbTickerId" in cat.notes
+    assert all(len(n) > 20 and not n.startswith("-") for n in cat.notes)
+
+
 def test_reimport_shows_a_diff_and_keeps_docs(workspace, tmp_path):
     a = tmp_path / "a.sql"
     a.write_text("CREATE TABLE t (id INT PRIMARY KEY, name TEXT); CREATE TABLE gone (x INT);")
