@@ -34,7 +34,7 @@ from benchmarks.accuracy import SETS  # noqa: E402
 from benchmarks.gold_check import GoldChecker  # noqa: E402
 from engine.eval.compare import defog_match  # noqa: E402
 from engine.eval.datasets import load_dataset  # noqa: E402
-from engine.eval.harness import ask_levers  # noqa: E402
+from engine.eval.harness import ask_levers, parse_levers  # noqa: E402
 from engine.index.entries import ExamplePair  # noqa: E402
 from engine.settings import load_settings  # noqa: E402
 
@@ -50,6 +50,8 @@ def main() -> int:
     ap.add_argument("--temperature", type=float, default=0.7)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--model", default="smollm2-135m")
+    ap.add_argument("--lever", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a lever of the saved settings, e.g. fallback_model=off for a model measured alone")
     ap.add_argument("--workspace", type=Path, default=ROOT / ".cache" / "bench-ws")
     ap.add_argument("--examples", type=Path, default=ROOT.parent / "shared" / "datasets" / "spider" / "train_spider.json")
     args = ap.parse_args()
@@ -59,7 +61,7 @@ def main() -> int:
     items = sorted(random.Random(args.seed).sample(whole, min(args.sample, len(whole))), key=lambda i: i.index) if args.sample else whole
     ws = checker.ws
     pairs = [ExamplePair(i.question, i.gold[0], i.db_id) for i in load_dataset(args.examples)] if args.examples.exists() else None
-    levers = ask_levers(load_settings(ws)) | {"candidates": args.candidates}
+    levers = ask_levers(load_settings(ws)) | parse_levers(args.lever) | {"candidates": args.candidates}
 
     traces: dict[str, object] = {}
     real_ask = harness.ask
@@ -95,8 +97,9 @@ def main() -> int:
     print("| chosen (vote) | greedy alone | any of the N candidates (oracle) | any attempt, repairs and resamples too |")
     print("| --- | --- | --- | --- |")
     print(" | ".join(f"{summary[k] / n:.3f} ({summary[k]}/{n})" for k in ("chosen", "greedy", "any", "any_attempt")).join(("| ", " |")))
-    out = RESULTS / f"oracle_{args.set}_c{args.candidates}_t{args.temperature}_sample{args.sample}.json"
-    out.write_text(json.dumps({"set": args.set, "sample": args.sample, "seed": args.seed, "candidates": args.candidates,
+    tag = "" if args.model == "smollm2-135m" else f"_{args.model}"
+    out = RESULTS / f"oracle_{args.set}{tag}_c{args.candidates}_t{args.temperature}_sample{args.sample}.json"
+    out.write_text(json.dumps({"set": args.set, "model": args.model, "sample": args.sample, "seed": args.seed, "candidates": args.candidates,
                                "temperature": args.temperature, "levers": levers, "summary": summary, "n": n, "items": rows},
                               indent=1, default=str))
     print(f"wrote {out}")

@@ -181,6 +181,7 @@ def evaluate(
     checkpoint_every: int = 25,
     prior: dict[str, dict[int, ItemResult]] | None = None,
     guard_items: list[EvalItem] | None = None,
+    docs_for: Callable[[str], list[Path]] | None = None,
 ) -> EvalReport:
     """Evaluate every item in every mode; `checkpoint` gets the report so far every
     `checkpoint_every` answers (marked partial), so a killed hour-long run keeps its figures,
@@ -211,10 +212,19 @@ def evaluate(
     match = defog_match if rules == "defog" else spider_match
     results: dict[str, list[ItemResult]] = {m: [] for m in modes}
     runnable: list[tuple[EvalItem, Session, list]] = []
+    session_ws = workspace
+    if (levers or {}).get("docs"):
+        if docs_for is None:
+            raise DatasetError("The docs lever imports the documentation beside each database: give --db-dir.")
+        session_ws = Workspace(workspace.root / "eval-with-docs")
     for it in items:  # gold results once per item, shared by every mode
         url = resolve(it.db_id)
         if url not in sessions:
-            sessions[url] = open_session(workspace, url)
+            if session_ws is not workspace and (files := docs_for(it.db_id)):
+                from engine.importer import run_import
+
+                run_import(session_ws, db=url, docs=files)  # as `sqlsage import --db URL --docs FILE` does
+            sessions[url] = open_session(session_ws, url)
         golds = run_golds(sessions[url].db, it)
         if golds is None:
             gold_errors.append(f"#{it.index} ({it.db_id}): no gold query executes")
@@ -286,6 +296,7 @@ LEVERS = {
     "k_tables": int,  # retrieved tables (rag modes)
     "fallback_model": str,  # a second model asked again when the first one's answer fails or is empty ("" = none)
     "fallback_when_lacking": bool,  # with fallback_model: also when the answer runs but lacks what the question asks for
+    "docs": bool,  # each database's documentation beside it in --db-dir (defog's column docs, glossary) imported first
 }
 
 
@@ -295,6 +306,16 @@ def ask_levers(s: AskSettings) -> dict:
     opts = s.options()
     levers = {k: getattr(opts, k) for k in LEVERS if k not in ("grammar", "fallback_model") and hasattr(opts, k)}
     return levers | {"grammar": opts.grammar is not None, "fallback_model": s.fallback_model}
+
+
+def docs_beside(db_dir: Path) -> Callable[[str], list[Path]]:
+    """db_id -> the documentation files next to its database (<db_id>/<db_id>.json|.csv|.md), which
+    a user would hand to `sqlsage import --docs`; defog ships column docs and a glossary that way."""
+
+    def find(db_id: str) -> list[Path]:
+        return [p for p in (Path(db_dir) / db_id / f"{db_id}{ext}" for ext in (".json", ".csv", ".md")) if p.exists()]
+
+    return find
 
 
 def parse_levers(assignments: list[str]) -> dict:
@@ -331,6 +352,8 @@ def apply_levers(opts: AskOptions, levers: dict, registry: ModelRegistry | None 
             from engine.llm.loader import LazyModel
 
             opts.fallback_model = LazyModel(registry, value, n_threads=threads) if value else None
+        elif key == "docs":
+            continue  # imported into the session's catalog and index when it opens, not an ask option
         elif key == "grammar":
             from engine.sql.grammar import schema_grammar
 
@@ -450,7 +473,7 @@ def run_eval_cli(args: argparse.Namespace) -> int:
             items, resolve, ws, modes, args.model, pairs, args.grammar, _progress("eval"), args.dataset.name, rules,
             args.ft_model, levers, threads,
             checkpoint=(lambda r: _write_report(args.json_out, r)) if args.json_out else None, prior=prior,
-            guard_items=whole,
+            guard_items=whole, docs_for=docs_beside(args.db_dir) if args.db_dir else None,
         )
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)

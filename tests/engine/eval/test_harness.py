@@ -91,6 +91,33 @@ def test_eval_defog_sqlite_slice(tmp_path):
     assert EX_LINE.match(out.stdout.strip().splitlines()[-1])
 
 
+def test_the_docs_lever_imports_each_databases_docs_into_a_workspace_of_its_own(tmp_path):
+    need_shared("defog")
+    import csv
+
+    from engine.catalog.model import SchemaCatalog
+    from engine.workspace import Workspace
+
+    rows = [r for r in csv.DictReader((SHARED / "defog/questions_gen_sqlite.csv").open()) if r["db_name"] == "broker"][:1]
+    one = tmp_path / "broker_one.csv"
+    with one.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    ws, out_json = tmp_path / "ws", tmp_path / "r.json"
+    common = ["--dataset", str(one), "--db-dir", str(SHARED / "defog"), "--mode", "rag", "--workspace", str(ws)]
+    run_eval(*common, "--lever", "docs=on", "--json", str(out_json))
+    assert json.loads(out_json.read_text())["levers"] == {"docs": True}
+    with_docs = Workspace(ws / "eval-with-docs")
+    url = f"sqlite:///{(ws / 'eval-dbs/broker/broker.sqlite').resolve()}"
+    cat = SchemaCatalog.load(with_docs.catalog_path(url))
+    assert "sbTicker can be joined to sbDailyPrice on sbTickerId" in cat.notes  # the glossary, one note per bullet
+    assert not Workspace(ws).catalog_path(url).exists()  # runs without the lever never see the docs
+    bad = subprocess.run([sys.executable, "-m", "engine.cli", "eval", "--dataset", str(one), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}",
+                          "--mode", "rag", "--workspace", str(ws), "--lever", "docs=on"], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "--db-dir" in bad.stderr
+
+
 @pytest.mark.postgres
 def test_eval_defog_on_postgres(pg, tmp_path):
     need_shared("defog")
