@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.gold_check import GoldChecker  # noqa: E402
+from benchmarks.selector_replay import print_table  # noqa: E402
 from engine.pipeline import asks_fallback, keeps_fallback, result_key, returns_nothing  # noqa: E402
 from engine.sql.lacks import lacks  # noqa: E402
 
@@ -138,10 +139,7 @@ def main() -> int:
         col["oracle (any, samples too)"] = sum(any(c.right for c in [q["a"], q["b"], *q["sa"][:k], *q["sb"][:k]]) for q in per_q)
         table[k] = col
     print(f"{oa['set']}, {total} questions; A = {args.final_a.name}, B = {args.final_b.name}; k samples per model")
-    print("| rule | " + " | ".join(f"k={k}" for k in args.k) + " |")
-    print("| --- |" + " --- |" * len(args.k))
-    for name in table[args.k[0]]:
-        print(f"| {name} | " + " | ".join(f"{table[k][name] / total:.3f} ({table[k][name]})" for k in args.k) + " |")
+    print_table(table, "k", total)
     out = args.oracle_b.with_name(args.oracle_b.stem.replace("oracle_", "pairvote_") + ".json")
     out.write_text(json.dumps({"inputs": [p.name for p in (args.oracle_a, args.oracle_b, args.final_a, args.final_b)],
                                "questions": total, "table": table}, indent=1))

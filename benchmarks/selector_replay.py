@@ -86,6 +86,15 @@ def rule_fitting_vote_greedy_weighted(cs: list[Cand]) -> Cand | None:
 RULES = (rule_vote, rule_fitting_vote, rule_greedy_then_fitting_vote, rule_fitting_vote_greedy_weighted)
 
 
+def print_table(table: dict[int, dict[str, int]], label: str, total: int) -> None:
+    """Rules as rows, candidate counts as columns: EX and the count right, as the README shows them."""
+    counts = list(table)
+    print("| rule | " + " | ".join(f"{label}={n}" for n in counts) + " |")
+    print("| --- |" + " --- |" * len(counts))
+    for name in table[counts[0]]:
+        print(f"| {name} | " + " | ".join(f"{table[n][name] / total:.3f} ({table[n][name]})" for n in counts) + " |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("oracle", type=Path)
@@ -111,10 +120,7 @@ def main() -> int:
         col["oracle (any right)"] = sum(any(c.right for c in cs[:n]) for cs in per_q)
         table[n] = col
     print(f"{data['set']}, {total} questions; candidates: greedy + samples at T={data['temperature']}")
-    print("| rule | " + " | ".join(f"N={n}" for n in args.n) + " |")
-    print("| --- |" + " --- |" * len(args.n))
-    for name in table[args.n[0]]:
-        print(f"| {name} | " + " | ".join(f"{table[n][name] / total:.3f} ({table[n][name]})" for n in args.n) + " |")
+    print_table(table, "N", total)
     out = args.oracle.with_name(args.oracle.stem.replace("oracle_", "selectors_") + ".json")
     out.write_text(json.dumps({"source": args.oracle.name, "questions": total, "table": table}, indent=1))
     print(f"wrote {out}")
