@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.gold_check import GoldChecker  # noqa: E402
-from benchmarks.selector_replay import print_table  # noqa: E402
+from benchmarks.selector_replay import print_table, vote  # noqa: E402
 from engine.pipeline import asks_fallback, keeps_fallback, result_key, returns_nothing  # noqa: E402
 from engine.sql.lacks import lacks  # noqa: E402
 
@@ -83,12 +83,7 @@ def rule_both_tiebreak_fitting(a: Cand, b: Cand, samples: list[Cand]) -> Cand:
 
 def rule_pooled_vote(a: Cand, b: Cand, samples: list[Cand]) -> Cand:
     pool = [c for c in [a, b, *samples] if c.runs and not c.empty]
-    fitting = [c for c in pool if not c.lacking] or pool
-    if not fitting:
-        return a
-    score = Counter(c.result for c in fitting)
-    best = max(score.values())
-    return next(c for c in fitting if score[c.result] == best)
+    return vote([c for c in pool if not c.lacking] or pool) or a
 
 
 RULES = (rule_today, rule_both_tiebreak, rule_both_tiebreak_fitting, rule_pooled_vote)
@@ -113,13 +108,12 @@ def main() -> int:
     fa, fb = _finals(args.final_a), _finals(args.final_b)
     rows_b = {r["index"]: r for r in ob["items"]}
     checker = GoldChecker(oa["set"], args.workspace)
-    per_q = []
+    per_q, kmax = [], max(args.k)
     for n, row in enumerate(oa["items"]):
         i = row["index"]
         if i not in rows_b or i not in fa or i not in fb:
             raise SystemExit(f"question #{i} is missing from one of the inputs: record the same questions")
         it = checker.items[i]
-        kmax = max(args.k)
         per_q.append({
             "index": i,
             "a": replay(fa[i], it, checker),

@@ -43,7 +43,7 @@ def _replay(sql: str, it, checker: GoldChecker) -> Cand:
     return Cand(True, result_key(scored.rows), lacks, scored.correct)
 
 
-def _vote(cands: list[Cand], weights: list[float] | None = None) -> Cand | None:
+def vote(cands: list[Cand], weights: list[float] | None = None) -> Cand | None:
     """The result set with the most (weighted) votes; ties keep the earliest candidate."""
     if not cands:
         return None
@@ -58,13 +58,13 @@ def _vote(cands: list[Cand], weights: list[float] | None = None) -> Cand | None:
 
 def rule_vote(cs: list[Cand]) -> Cand | None:
     """`candidates=N` before session 15: the result most runnable candidates share."""
-    return _vote([c for c in cs if c.runs])
+    return vote([c for c in cs if c.runs])
 
 
 def rule_fitting_vote(cs: list[Cand]) -> Cand | None:
     """Today's `candidates=N`: runnable candidates lacking nothing vote first; only when none fits, every runnable one."""
     runs = [c for c in cs if c.runs]
-    return _vote([c for c in runs if not c.lacks] or runs)
+    return vote([c for c in runs if not c.lacks] or runs)
 
 
 def rule_greedy_then_fitting_vote(cs: list[Cand]) -> Cand | None:
@@ -73,14 +73,14 @@ def rule_greedy_then_fitting_vote(cs: list[Cand]) -> Cand | None:
         return cs[0]
     rest = [c for c in cs[1:] if c.runs]
     fitting = [c for c in rest if not c.lacks]
-    return _vote(fitting) or (cs[0] if cs and cs[0].runs else _vote(rest))
+    return vote(fitting) or (cs[0] if cs and cs[0].runs else vote(rest))
 
 
 def rule_fitting_vote_greedy_weighted(cs: list[Cand]) -> Cand | None:
     """Fitting-first vote in which the greedy candidate counts 1.5 (it is the model's most likely answer)."""
     runs = [c for c in cs if c.runs]
     pool = [c for c in runs if not c.lacks] or runs
-    return _vote(pool, [1.5 if c is cs[0] else 1.0 for c in pool])
+    return vote(pool, [1.5 if c is cs[0] else 1.0 for c in pool])
 
 
 RULES = (rule_vote, rule_fitting_vote, rule_greedy_then_fitting_vote, rule_fitting_vote_greedy_weighted)
