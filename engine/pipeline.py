@@ -14,7 +14,7 @@ from engine.index.store import KnowledgeIndex
 from engine.llm.base import GenerationCancelled, GenerationSettings, SqlModel
 from engine.llm.gguf_check import ModelFileProblem
 from engine.llm.registry import UnknownModel
-from engine.prompt.builder import PromptParts, build_prompt, repair_prompt
+from engine.prompt.builder import Prompt, PromptParts, build_prompt, repair_prompt
 from engine.prompt.schema_text import schema_text
 from engine.result import AskResult, Attempt, Trace
 from engine.retrieval.retrieve import RetrievalSettings, Retrieved, ScoredItem, retrieve
@@ -170,35 +170,20 @@ def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, 
     catalog = session.catalog
 
     with _Stopwatch(trace, "retrieve"):
-        retrieved = _retrieve(question, session, opts)
-        links = session.value_index().link(question) if _links_values(opts) else []
-        for link in links:  # a linked value pulls its table into the prompt
-            if link.table not in retrieved.table_names():
-                retrieved.tables.append(ScoredItem(link.table, 1.0, "value"))
-        # few-shot examples must speak this schema: one naming other tables teaches wrong identifiers
-        retrieved.examples = [e for e in retrieved.examples if _fits_schema(e.sql, catalog)]
+        prepared = first_prompt(question, session, opts, model.prompt_style)
+    retrieved, links = prepared.retrieved, prepared.links
     trace.tables = [{"name": t.name, "score": round(t.score, 4), "why": t.why} for t in retrieved.tables]
     trace.examples = [{"question": e.question, "sql": e.sql, "score": round(e.score, 4)} for e in retrieved.examples]
     trace.notes = retrieved.notes + [link.hint() for link in links]
-
-    parts = PromptParts(
-        dialect=catalog.dialect,
-        schema=schema_text(catalog, retrieved.table_names(), opts.schema_style, opts.schema_samples),
-        question=question,
-        examples=[(e.question, e.sql) for e in reversed(retrieved.examples)],  # most similar nearest the question
-        notes=opts.notes + retrieved.notes,
-        history=opts.history,
-        hints=[link.hint() for link in links],
-    )
-    prompt = first = build_prompt(parts, model.prompt_style)
-    trace.prompt = prompt.text
+    first = prepared.prompt
+    trace.prompt = first.text
     gen = opts.generation
     if opts.grammar is not None:
         gen = GenerationSettings(**{**gen.__dict__, "grammar": opts.grammar(catalog, retrieved.table_names())})
 
     outcome = None
     if opts.candidates > 1:
-        outcome = _select_by_execution(prompt, gen, session, model, opts, trace, on_token)
+        outcome = _select_by_execution(first, gen, session, model, opts, trace, on_token)
     if outcome is None or (not outcome.ok and not outcome.final):
         outcome = _generate_and_repair(first, gen, session, model, opts, trace, on_token)
     if not outcome.ok and not outcome.final and opts.rag_fallback and opts.mode == "zero-shot":
@@ -214,6 +199,36 @@ def _answer(question: str, session: Session, model: SqlModel, opts: AskOptions, 
         trace.lacks = lacks(question, outcome.sql, catalog, outcome.model_sql)  # whatever the resampling levers
     trace.timings["total"] = time.perf_counter() - start
     return result, outcome.final
+
+
+@dataclass
+class FirstPrompt:
+    prompt: Prompt
+    retrieved: Retrieved
+    links: list  # engine.retrieval.value_link.ValueLink
+
+
+def first_prompt(question: str, session: Session, opts: AskOptions, prompt_style: str) -> FirstPrompt:
+    """Retrieval, value links and the prompt a model is first asked with (`opts.mode` resolved):
+    `ask` builds it, and so does anything that scores answers against what the model saw."""
+    catalog = session.catalog
+    retrieved = _retrieve(question, session, opts)
+    links = session.value_index().link(question) if _links_values(opts) else []
+    for link in links:  # a linked value pulls its table into the prompt
+        if link.table not in retrieved.table_names():
+            retrieved.tables.append(ScoredItem(link.table, 1.0, "value"))
+    # few-shot examples must speak this schema: one naming other tables teaches wrong identifiers
+    retrieved.examples = [e for e in retrieved.examples if _fits_schema(e.sql, catalog)]
+    parts = PromptParts(
+        dialect=catalog.dialect,
+        schema=schema_text(catalog, retrieved.table_names(), opts.schema_style, opts.schema_samples),
+        question=question,
+        examples=[(e.question, e.sql) for e in reversed(retrieved.examples)],  # most similar nearest the question
+        notes=opts.notes + retrieved.notes,
+        history=opts.history,
+        hints=[link.hint() for link in links],
+    )
+    return FirstPrompt(build_prompt(parts, prompt_style), retrieved, links)
 
 
 def _ask_again_with_retrieval(question, session, model, opts, on_token, first: Trace, start: float) -> tuple[AskResult, bool]:
