@@ -209,8 +209,9 @@ class FirstPrompt:
 
 
 def first_prompt(question: str, session: Session, opts: AskOptions, prompt_style: str) -> FirstPrompt:
-    """Retrieval, value links and the prompt a model is first asked with (`opts.mode` resolved):
+    """Retrieval, value links and the prompt a model is first asked with:
     `ask` builds it, and so does anything that scores answers against what the model saw."""
+    opts = replace(opts, mode=resolve_mode(opts.mode, session.catalog))
     catalog = session.catalog
     retrieved = _retrieve(question, session, opts)
     links = session.value_index().link(question) if _links_values(opts) else []

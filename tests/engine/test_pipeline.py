@@ -43,6 +43,17 @@ def test_repair_fixes_an_unknown_column(chinook_url, workspace):
     assert set(res.trace.timings) >= {"retrieve", "generate", "validate", "execute", "total"}
 
 
+def test_first_prompt_is_the_prompt_ask_sends(chinook_url, workspace):
+    """Scoring answers (benchmarks/likelihood_replay.py) must see what the model saw, `auto` mode resolved."""
+    from engine.pipeline import first_prompt
+
+    session = open_session(workspace, chinook_url)
+    model = ScriptedModel([" COUNT(*) FROM Album"])
+    res = ask("How many albums are there?", session, model, AskOptions())
+    assert model.prompts[0] == res.trace.prompt
+    assert first_prompt("How many albums are there?", session, AskOptions(), "chatml").prompt.text == res.trace.prompt
+
+
 def test_repairs_stop_after_the_limit(chinook_url, workspace):
     session = open_session(workspace, chinook_url)
     model = ScriptedModel([f" x FROM nowhere{i}" for i in range(5)])
