@@ -72,6 +72,8 @@ def parse_single_select(sql: str, dialect: str) -> exp.Expression:
     except sqlglot.errors.SqlglotError as exc:  # ParseError and TokenError (unterminated string)
         first = str(exc).splitlines()[0][:300]
         raise SqlRejected("parse", f"The SQL does not parse: {first}") from exc
+    except RecursionError as exc:  # a small model looping on "CAST((CAST((…": sqlglot parses recursively
+        raise SqlRejected("parse", "The SQL is nested too deeply to parse; write it with fewer nested parentheses.") from exc
     if not statements:
         raise SqlRejected("empty", "The model returned no SQL.")
     if len(statements) > 1:

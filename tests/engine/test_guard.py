@@ -38,3 +38,12 @@ def test_forbidden_is_refused_with_a_clear_message(sql, message):
 @pytest.mark.parametrize("sql", ["SELECT 1", "WITH a AS (SELECT 1 AS x) SELECT x FROM a", "SELECT 1 UNION SELECT 2", "SELECT 1 -- ; DROP TABLE t"])
 def test_reads_pass(sql):
     parse_single_select(sql, "sqlite")
+
+
+def test_sql_nested_past_the_parsers_depth_is_refused_not_a_crash():
+    """A small model looping on `CAST((CAST((…` made sqlglot's recursive parser raise RecursionError,
+    which ended a whole evaluation run (defog, session 22); it is a parse failure like any other."""
+    sql = "SELECT " + "CAST((" * 40 + "1" + ") AS REAL)" * 40 + " FROM t"
+    with pytest.raises(SqlRejected) as info:
+        parse_single_select(sql, "sqlite")
+    assert info.value.rule == "parse" and "nested too deeply" in str(info.value)
