@@ -67,12 +67,15 @@ class Scorer:
         if len(p) + len(c) > self.llm.n_ctx():
             return float("-inf")
         if p != self._prompt:
+            # the prompt without logits (a 262k vocabulary × every prompt token is most of the cost);
+            # its last token is evaluated with the answer, for the logits that predict the answer's first token
             self.llm.reset()
-            self.llm.eval(p)
+            self.llm._logits_all = False
+            self.llm.eval(p[:-1])
+            self.llm._logits_all = True
             self._prompt = p
-        else:
-            self.llm.n_tokens = len(p)  # keep the prompt's KV cache, drop the last answer's
-        self.llm.eval(c)
+        self.llm.n_tokens = len(p) - 1  # keep the prompt's KV cache, drop the last answer's
+        self.llm.eval(p[-1:] + c)
         logits = np.asarray(self.llm.scores[len(p) - 1: len(p) + len(c) - 1], dtype=np.float64)
         top = logits.max(axis=1, keepdims=True)
         logz = np.log(np.exp(logits - top).sum(axis=1)) + top[:, 0]

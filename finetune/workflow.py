@@ -40,6 +40,8 @@ class DataSources:
     saved_db: str | None = None  # a connection whose saved 👍 pairs join the data
     synthetic_db: str | None = None  # generate templated pairs from this database's schema
     synthetic_count: int = 0
+    # templated ratio and date pairs over the Spider schemas (finetune.behaviours): SQLite behaviour Spider lacks
+    behaviours: int = 0
     exclude_dbs: set[str] = field(default_factory=set)  # never train on what you report accuracy on
     eval_fraction: float = 0.1
     max_eval: int = 60
@@ -70,6 +72,16 @@ def prepare(run_dir: Path, ws: Workspace, src: DataSources) -> PreparedData:
     for path in src.spider_json:
         got = pairs_from_spider(path, src.exclude_dbs)
         counts[f"spider:{Path(path).name}"] = len(got)
+        pairs += got
+    if src.behaviours:
+        from finetune.behaviours import sample_behaviours
+
+        # only the schemas the loaded pairs train on: a tables.json also holds the schemas of evaluated
+        # sets (Spider's holds dev's 20), and templated pairs over them would train on those schemas
+        trained = {p.db_id for p in pairs}
+        schemas = {k: c for k, c in catalogs.items() if k not in src.exclude_dbs and (not trained or k in trained)}
+        got = [TrainPair(q, s, db, "behaviours") for db, q, s in sample_behaviours(schemas, src.behaviours, src.seed)]
+        counts["behaviours"] = len(got)
         pairs += got
     for path in src.csv_files:
         got = pairs_from_csv(path, db_id="csv")
