@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +33,30 @@ def came_up_empty(s: Scored) -> bool:
     return s.rows is None or returns_nothing(s.rows)
 
 
+@dataclass
+class PairReplay:
+    """Two models' answers to one question, scored, and what today's fallback rule does with them."""
+
+    a: Scored
+    b: Scored
+    empty_a: bool
+    empty_b: bool
+    asked: bool  # the second model is asked
+    used: bool  # its answer replaces the first
+
+
+def replay_pair(checker: GoldChecker, it, sql_a: str, sql_b: str, when_lacking: bool) -> PairReplay:
+    a, b = checker.score(sql_a, it), checker.score(sql_b, it)
+    empty_a, empty_b = came_up_empty(a), came_up_empty(b)
+    lacks_a = lacks_b = []
+    if when_lacking and not empty_a:  # what the live answer's trace.lacks holds (an empty answer's is not read)
+        catalog = checker.session(it).catalog
+        lacks_a, lacks_b = lacks(it.question, a.sql, catalog), lacks(it.question, b.sql, catalog)
+    asked = asks_fallback(empty_a, lacks_a, when_lacking)
+    used = asked and keeps_fallback(empty_a, lacks_a, empty_b, lacks_b)
+    return PairReplay(a, b, empty_a, empty_b, asked, used)
+
+
 def combine(primary: Path, fallback: Path, set_name: str, workspace: Path, when_lacking: bool = False) -> list[dict]:
     """Per question: each model's verdict, whether the fallback was asked and its answer used.
     `when_lacking`: as `AskSettings.fallback_when_lacking`, a first answer with rows that lacks what
@@ -43,20 +68,13 @@ def combine(primary: Path, fallback: Path, set_name: str, workspace: Path, when_
     out = []
     for rec in first["items"][first["modes"][-1]]:
         it = checker.items[rec["index"]]
-        a = checker.score(rec["sql"], it)
         other = by_index.get(rec["index"])
         if other is None:
             raise SystemExit(f"{fallback.name} has no answer for #{rec['index']}: evaluate the same questions")
-        b = checker.score(other["sql"], it)
-        empty_a, empty_b = came_up_empty(a), came_up_empty(b)
-        lacks_a = lacks_b = []
-        if when_lacking and not empty_a:  # what the live answer's trace.lacks holds (an empty answer's is not read)
-            catalog = checker.session(it).catalog
-            lacks_a, lacks_b = lacks(it.question, a.sql, catalog), lacks(it.question, b.sql, catalog)
-        asked = asks_fallback(empty_a, lacks_a, when_lacking)
-        used = asked and keeps_fallback(empty_a, lacks_a, empty_b, lacks_b)
+        r = replay_pair(checker, it, rec["sql"], other["sql"], when_lacking)
+        a, b = r.a, r.b
         out.append({"index": it.index, "db_id": it.db_id, "question": it.question, "primary": a.correct, "fallback": b.correct,
-                    "asked": asked, "used": used, "combined": b.correct if used else a.correct, "sql": a.sql, "fallback_sql": b.sql})
+                    "asked": r.asked, "used": r.used, "combined": b.correct if r.used else a.correct, "sql": a.sql, "fallback_sql": b.sql})
     checker.close()
     return out
 

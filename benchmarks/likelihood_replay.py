@@ -31,14 +31,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fallback_replay import came_up_empty  # noqa: E402
+from benchmarks.fallback_replay import replay_pair  # noqa: E402
 from benchmarks.gold_check import GoldChecker  # noqa: E402
 from benchmarks.replay import guess_set  # noqa: E402
 from engine.llm.registry import ModelRegistry, adapter_path  # noqa: E402
-from engine.pipeline import asks_fallback, first_prompt, keeps_fallback, result_key  # noqa: E402
-from engine.prompt.builder import ANSWER_PREFIX  # noqa: E402
+from engine.pipeline import first_prompt, result_key  # noqa: E402
+from engine.prompt.builder import ANSWER_PREFIX, completion_end  # noqa: E402
 from engine.settings import AskSettings  # noqa: E402
-from engine.sql.lacks import lacks  # noqa: E402
 from engine.workspace import Workspace  # noqa: E402
 
 
@@ -52,7 +51,7 @@ class Scorer:
         base = registry.get(spec.base) if spec.adapter else spec
         lora = adapter_path(spec) if spec.adapter else None
         self.name, self.style = spec.name, spec.prompt_style
-        self.end = "<|im_end|>" if self.style == "chatml" else ";"
+        self.end = completion_end(self.style)
         self.llm = Llama(model_path=str(registry.resolve_path(base)), lora_path=str(lora) if lora else None,
                          n_ctx=n_ctx, n_threads=2, n_threads_batch=2, n_batch=512, logits_all=True, verbose=False)
         self._prompt: list[int] = []
@@ -105,20 +104,15 @@ def pairs(primary: Path, fallback: Path, set_name: str, workspace: Path, scorers
         if limit is not None and n >= limit:
             break
         it = checker.items[rec["index"]]
-        a, b = checker.score(rec["sql"], it), checker.score(by_index[rec["index"]]["sql"], it)
-        a_empty, b_empty = came_up_empty(a), came_up_empty(b)
-        catalog = checker.session(it).catalog
-        lacks_a = lacks(it.question, a.sql, catalog) if not a_empty else []
-        lacks_b = lacks(it.question, b.sql, catalog) if not b_empty else []
-        asked = asks_fallback(a_empty, lacks_a, True)
-        kept = asked and keeps_fallback(a_empty, lacks_a, b_empty, lacks_b)
-        same = not a_empty and not b_empty and result_key(a.rows) == result_key(b.rows)
+        r = replay_pair(checker, it, rec["sql"], by_index[rec["index"]]["sql"], when_lacking=True)
+        a, b = r.a, r.b
+        same = not r.empty_a and not r.empty_b and result_key(a.rows) == result_key(b.rows)
         scores = {}
-        if not same and not a_empty and not b_empty:
+        if not same and not r.empty_a and not r.empty_b:
             for s in scorers:
                 prompt = first_prompt(it.question, checker.session(it), opts, s.style).prompt.text
                 scores[s.name] = (s.mean_logprob(prompt, a.sql), s.mean_logprob(prompt, b.sql))
-        out.append(Pair(it.index, a.correct, b.correct, a_empty, b_empty, same, asked, kept, scores))
+        out.append(Pair(it.index, a.correct, b.correct, r.empty_a, r.empty_b, same, r.asked, r.used, scores))
         if (n + 1) % 25 == 0:
             print(f"… {n + 1} questions", file=sys.stderr)
     checker.close()

@@ -20,7 +20,7 @@ def register(sub, common) -> None:
     q.add_argument("--saved-db", default=None, help="include the 👍 pairs saved for this database")
     q.add_argument("--synthetic-db", default=None, help="generate templated pairs from this database")
     q.add_argument("--synthetic-count", type=int, default=200)
-    q.add_argument("--behaviours", type=int, default=0, metavar="N", help="add N templated ratio and date pairs over the --tables schemas (SQLite behaviour Spider lacks)")
+    q.add_argument("--behaviours", type=int, default=0, metavar="N", help="add N templated ratio and date pairs over the --tables schemas the other pairs train on (SQLite behaviour Spider lacks)")
     q.add_argument("--exclude-db", action="append", default=[], help="db_id never to train on (evaluated sets)")
     q.add_argument("--max-eval", type=int, default=60)
     common(q)

@@ -40,7 +40,7 @@ class DataSources:
     saved_db: str | None = None  # a connection whose saved 👍 pairs join the data
     synthetic_db: str | None = None  # generate templated pairs from this database's schema
     synthetic_count: int = 0
-    # templated ratio and date pairs over the Spider schemas (finetune.behaviours): SQLite behaviour Spider lacks
+    # templated ratio and date pairs (finetune.behaviours), over the --tables schemas the other pairs train on
     behaviours: int = 0
     exclude_dbs: set[str] = field(default_factory=set)  # never train on what you report accuracy on
     eval_fraction: float = 0.1

@@ -103,8 +103,12 @@ def training_text(parts: PromptParts, style: str, sql: str) -> tuple[str, str]:
     body = canonical_sql(sql, parts.dialect)
     if body.upper().startswith(ANSWER_PREFIX):
         body = body[len(ANSWER_PREFIX):]
-    end = "<|im_end|>" if style == "chatml" else ";"
-    return p.text, body + end
+    return p.text, body + completion_end(style)
+
+
+def completion_end(style: str) -> str:
+    """What ends an answer the fine-tune learnt to write: the chat turn's end, or the statement's."""
+    return "<|im_end|>" if style == "chatml" else ";"
 
 
 def canonical_sql(sql: str, dialect: str) -> str:
